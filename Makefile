@@ -1,0 +1,53 @@
+# The two commands: `make run` and `make test`. Both create .venv on first use and reuse it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python >= 3.12 (vietnam-provinces needs it): the first candidate that really runs 3.12+.
+PYTHON ?= $(shell for p in "$$(command -v python3.12)" "$$(command -v python3.13)" $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/bin/python3.12 /usr/local/bin/python3.12; do \
+	[ -x "$$p" ] && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+
+.PHONY: help run test airflow demo-site venv lock clean
+
+help:
+	@echo "make run      - set up, run the whole pipeline through Airflow on the demo site, print what landed"
+	@echo "make test     - set up and run every test"
+	@echo "make airflow  - keep Airflow (web UI) and the demo site up until Ctrl-C"
+	@echo "make clean    - delete the runtime data in warehouse/ (the raw archive too)"
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (set PYTHON=/path/to/python3.12)"; exit 1; }
+	@echo "Creating $(VENV) with $(PYTHON)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --only-binary :all: -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/asxh run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+airflow: $(STAMP)
+	$(BIN)/asxh airflow
+
+demo-site: $(STAMP)
+	$(BIN)/asxh demo-site
+
+# Re-resolve the pins from pyproject.toml into requirements.lock (needs the registry).
+lock:
+	rm -rf /tmp/asxh-lock && $(PYTHON) -m venv /tmp/asxh-lock
+	/tmp/asxh-lock/bin/pip install --quiet --only-binary :all: setuptools -e '.[test]'
+	/tmp/asxh-lock/bin/pip freeze --all --exclude-editable | grep -v '^pip==' | sort -f > requirements.lock.new
+	( sed -n '1,3p' requirements.lock; cat requirements.lock.new ) > requirements.lock.tmp && mv requirements.lock.tmp requirements.lock && rm requirements.lock.new
+
+clean:
+	rm -rf warehouse/raw warehouse/staged warehouse/warehouse.duckdb* warehouse/docs warehouse/dbt_target warehouse/dbt_logs warehouse/airflow

@@ -1,0 +1,3 @@
+-- One row per beneficiary group code (facts.md "group").
+select group_code, name_vi, name_en
+from {{ ref('beneficiary_groups') }}

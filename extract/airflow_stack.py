@@ -1,0 +1,270 @@
+"""Run the pipeline through a real local Airflow: api-server, scheduler and dag-processor as
+separate processes (`airflow standalone` leaves orphans when stopped; these stop on SIGTERM).
+
+Used by `asxh run` (make run) and `asxh airflow` (make airflow). It speaks to Airflow only through
+the `airflow` command and its REST API, so this package still never imports Airflow.
+Metadata is SQLite under $ASXH_HOME/airflow; everything listens on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+from extract.settings import REPO_ROOT, Settings
+
+log = logging.getLogger(__name__)
+
+DAG_IDS = ("asxh_scrape", "asxh_extract", "asxh_build")
+COMPONENTS = ("api-server", "scheduler", "dag-processor")
+FINISHED = {"success", "failed"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AirflowError(RuntimeError):
+    pass
+
+
+class AirflowStack:
+    def __init__(self, settings: Settings, extra_env: dict[str, str] | None = None, port: int | None = None):
+        self.settings = settings
+        self.home = settings.home / "airflow"
+        self.port = port or free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.extra_env = extra_env or {}
+        self.processes: dict[str, subprocess.Popen] = {}
+        self._token: str | None = None
+
+    # ------------------------------------------------------------ environment
+
+    def _secret(self) -> str:
+        """All components must share one JWT secret; keep it beside the metadata database."""
+        path = self.home / "jwt_secret"
+        if not path.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            AIRFLOW_HOME=str(self.home),
+            AIRFLOW__CORE__DAGS_FOLDER=str(REPO_ROOT / "dags"),
+            AIRFLOW__CORE__LOAD_EXAMPLES="False",
+            AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="False",
+            AIRFLOW__CORE__EXECUTOR="LocalExecutor",
+            # LocalExecutor pre-forks one worker per slot; 2 cores need few.
+            AIRFLOW__CORE__PARALLELISM="4",
+            AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=f"sqlite:///{self.home / 'airflow.db'}",
+            AIRFLOW__API__HOST="127.0.0.1",
+            AIRFLOW__API__PORT=str(self.port),
+            AIRFLOW__API__BASE_URL=self.base_url,
+            AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"{self.base_url}/execution/",
+            AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS="True",
+            AIRFLOW__API_AUTH__JWT_SECRET=self._secret(),
+            AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK="False",
+            AIRFLOW__LOGGING__LOGGING_LEVEL="INFO",
+            ASXH_HOME=str(self.settings.home),
+            DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+            PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+        )
+        env.update(self.extra_env)
+        return env
+
+    def _airflow(self) -> str:
+        local = Path(sys.executable).parent / "airflow"
+        return str(local) if local.exists() else "airflow"
+
+    # ------------------------------------------------------------ processes
+
+    def start(self, timeout: float = 120) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        logs = self.home / "process-logs"
+        logs.mkdir(exist_ok=True)
+        env = self.environment()
+        log.info("airflow: migrating metadata database in %s", self.home)
+        migrate = subprocess.run([self._airflow(), "db", "migrate"], env=env, capture_output=True, text=True)
+        if migrate.returncode != 0:
+            raise AirflowError(f"airflow db migrate failed:\n{migrate.stderr[-3000:]}")
+        for component in COMPONENTS:
+            out = open(logs / f"{component}.log", "ab")
+            # A session of its own, so that stop() can signal the component and its workers.
+            self.processes[component] = subprocess.Popen(
+                [self._airflow(), component], env=env, stdout=out, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, start_new_session=True,
+            )
+            log.info("airflow: started %s (pid %d), log %s", component, self.processes[component].pid, logs / f"{component}.log")
+        self._wait_healthy(timeout)
+
+    def _wait_healthy(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            for name, proc in self.processes.items():
+                if proc.poll() is not None:
+                    raise AirflowError(f"airflow {name} exited with {proc.returncode}; see {self.home / 'process-logs' / (name + '.log')}")
+            try:
+                health = self._get_json("/api/v2/monitor/health", auth=False)
+                states = {k: (v or {}).get("status") for k, v in health.items() if isinstance(v, dict)}
+                last = states
+                if states.get("metadatabase") == "healthy" and states.get("scheduler") == "healthy" and states.get("dag_processor") == "healthy":
+                    log.info("airflow: healthy at %s", self.base_url)
+                    return
+            except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
+                pass
+            time.sleep(1)
+        raise AirflowError(f"airflow did not become healthy in {timeout:.0f}s (last health: {last})")
+
+    def stop(self, timeout: float = 30) -> None:
+        for name, proc in self.processes.items():
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        deadline = time.monotonic() + timeout
+        for name, proc in self.processes.items():
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                log.warning("airflow: %s did not stop in %.0fs, killing it", name, timeout)
+            # Workers forked by the component share its session: none may outlive the run.
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+        log.info("airflow: stopped %s", ", ".join(self.processes))
+        self.processes.clear()
+
+    def __enter__(self) -> "AirflowStack":
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------ REST API
+
+    def _request(self, method: str, path: str, body: dict | None = None, auth: bool = True):
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if auth:
+            headers["Authorization"] = f"Bearer {self._get_token()}"
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base_url + path, data=data, headers=headers, method=method)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read() or b"null")
+
+    def _get_json(self, path: str, auth: bool = True):
+        return self._request("GET", path, auth=auth)
+
+    def _get_token(self) -> str:
+        if self._token is None:
+            # With SIMPLE_AUTH_MANAGER_ALL_ADMINS the token endpoint needs no credentials.
+            self._token = self._request("GET", "/auth/token", auth=False)["access_token"]
+        return self._token
+
+    def wait_for_dags(self, dag_ids=DAG_IDS, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        missing = list(dag_ids)
+        while time.monotonic() < deadline:
+            missing = [d for d in dag_ids if not self._dag_exists(d)]
+            if not missing:
+                return
+            time.sleep(2)
+        errors = self._get_json("/api/v2/importErrors").get("import_errors", [])
+        raise AirflowError(f"DAGs not parsed after {timeout:.0f}s: {missing}; import errors: {errors}")
+
+    def _dag_exists(self, dag_id: str) -> bool:
+        try:
+            self._get_json(f"/api/v2/dags/{dag_id}")
+            return True
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                return False
+            raise
+
+    def unpause(self, dag_id: str) -> None:
+        self._request("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
+
+    def trigger(self, dag_id: str) -> dict:
+        return self._request("POST", f"/api/v2/dags/{dag_id}/dagRuns", {"logical_date": None})
+
+    def runs(self, dag_id: str) -> list[dict]:
+        return self._get_json(f"/api/v2/dags/{dag_id}/dagRuns?order_by=-run_after&limit=20")["dag_runs"]
+
+    def task_states(self, dag_id: str, run_id: str) -> dict[str, str | None]:
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{urllib.request.quote(run_id, safe='')}/taskInstances"
+        return {t["task_id"]: t["state"] for t in self._get_json(path)["task_instances"]}
+
+    def wait_run(self, dag_id: str, run_id: str, timeout: float) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            path = f"/api/v2/dags/{dag_id}/dagRuns/{urllib.request.quote(run_id, safe='')}"
+            run = self._get_json(path)
+            if run["state"] in FINISHED:
+                return run
+            time.sleep(2)
+        raise AirflowError(f"{dag_id} run {run_id} did not finish in {timeout:.0f}s")
+
+    def wait_triggered_run(self, dag_id: str, after: str, timeout: float) -> dict:
+        """The first asset-triggered run of `dag_id` queued after `after` (ISO time), finished."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for run in self.runs(dag_id):
+                if run.get("run_type") == "asset_triggered" and (run.get("run_after") or "") >= after:
+                    return self.wait_run(dag_id, run["dag_run_id"], max(1.0, deadline - time.monotonic()))
+            time.sleep(2)
+        raise AirflowError(f"no asset-triggered run of {dag_id} after {after} within {timeout:.0f}s")
+
+
+def utc_now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def run_pipeline(stack: AirflowStack, timeout: float = 1200) -> list[dict]:
+    """Trigger the scrape DAG and follow the asset-triggered extract and build runs it causes.
+
+    Returns one record per DAG run (dag_id, run_id, state, task states). A step that found
+    nothing new is skipped and emits no asset, so the chain stops there, as it should.
+    """
+    stack.wait_for_dags()
+    for dag_id in DAG_IDS:
+        stack.unpause(dag_id)
+    started = utc_now_iso()
+    run = stack.trigger("asxh_scrape")
+    log.info("airflow: triggered asxh_scrape run %s", run["dag_run_id"])
+    chain = [("asxh_scrape", stack.wait_run("asxh_scrape", run["dag_run_id"], timeout))]
+    for next_dag in ("asxh_extract", "asxh_build"):
+        dag_id, finished = chain[-1]
+        states = stack.task_states(dag_id, finished["dag_run_id"])
+        log.info("airflow: %s run %s %s (tasks: %s)", dag_id, finished["dag_run_id"], finished["state"], states)
+        if finished["state"] != "success" or not any(s == "success" for s in states.values()):
+            break  # failed, or skipped because nothing new: no asset event, no downstream run
+        chain.append((next_dag, stack.wait_triggered_run(next_dag, started, timeout)))
+    records = []
+    for dag_id, finished in chain:
+        states = stack.task_states(dag_id, finished["dag_run_id"])
+        records.append({"dag_id": dag_id, "run_id": finished["dag_run_id"], "run_type": finished.get("run_type"), "state": finished["state"], "tasks": states})
+    return records

@@ -1,0 +1,226 @@
+"""The `asxh` command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from extract.settings import REPO_ROOT, Settings
+
+log = logging.getLogger("asxh")
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+        stream=sys.stderr,
+    )
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Facts of one article file, one JSON object per line (the public extractor contract)."""
+    from extract.facts import extract_facts
+    from extract.fetch import decode_html
+    from extract.pages import parse_article, parse_text_article
+
+    path = Path(args.file)
+    if not path.exists():
+        print(f"asxh extract: no such file: {path}", file=sys.stderr)
+        return 2
+    raw = path.read_bytes()
+    if path.suffix.lower() in (".html", ".htm"):
+        article = parse_article(decode_html(raw), args.url)
+        text = article.text
+    else:
+        text = raw.decode("utf-8-sig")
+        article = parse_text_article(text)
+    published = date.fromisoformat(args.published) if args.published else article.published
+    for fact in extract_facts(text, published, args.province):
+        print(json.dumps(fact.to_json(), ensure_ascii=False))
+    return 0
+
+
+def cmd_scrape(args: argparse.Namespace) -> int:
+    from extract.pipeline import scrape
+
+    result = scrape(Settings.from_env())
+    print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_process(args: argparse.Namespace) -> int:
+    from extract.pipeline import extract_pending
+
+    result = extract_pending(Settings.from_env(), force=args.force)
+    print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    return 1 if result.errors else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from extract.pipeline import build_warehouse
+
+    print(json.dumps(build_warehouse(Settings.from_env()), indent=2))
+    return 0
+
+
+def format_summary(s: dict) -> str:
+    lines = [
+        f"pages fetched:   {s['pages_fetched']} ({s['pages_failed']} failed, see the fetch log)",
+        f"articles:        {s.get('articles', {}).get('kept', 0)} kept, {s.get('articles', {}).get('skipped', 0)} skipped (not about social security)",
+        "facts per fact table:",
+    ]
+    for table, count in s.get("facts", {}).items():
+        lines.append(f"  {table:<16} {count:>5}")
+    lines.append(f"warehouse:       {s['warehouse']}")
+    lines.append(f"docs site:       {s['docs']}")
+    return "\n".join(lines)
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from extract.pipeline import summary
+
+    print(format_summary(summary(Settings.from_env())))
+    return 0
+
+
+def _demo_env(base_url: str) -> dict[str, str]:
+    # The demo site is ours and on loopback: no need for the politeness pause of real sites.
+    return {
+        "ASXH_SOURCES": str(REPO_ROOT / "sources" / "demo.yaml"),
+        "ASXH_DEMO_BASE_URL": base_url,
+        "ASXH_REQUEST_DELAY": "0",
+    }
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """make run: serve the demo site, run the DAGs through Airflow, print what landed."""
+    import os
+
+    from extract.airflow_stack import AirflowStack, run_pipeline
+    from extract.demo_site import DemoSite
+    from extract.pipeline import summary
+
+    settings = Settings.from_env()
+    started = time.monotonic()
+    with DemoSite() as site:
+        env = _demo_env(site.base_url) if not args.sources else {"ASXH_SOURCES": str(Path(args.sources).resolve())}
+        log.info("demo news site at %s", site.base_url)
+        os.environ.update(env)
+        with AirflowStack(settings, env) as stack:
+            log.info("airflow UI at %s (while the run lasts)", stack.base_url)
+            records = run_pipeline(stack, timeout=args.timeout)
+    print()
+    print("DAG runs:")
+    for r in records:
+        tasks = ", ".join(f"{k}={v}" for k, v in r["tasks"].items())
+        print(f"  {r['dag_id']:<14} {r['state']:<8} {r['run_type'] or '':<16} {tasks}")
+    if len(records) == 1 and records[0]["state"] == "success":
+        print("  (nothing new was fetched, so no extract or build run was triggered)")
+    print()
+    print(format_summary(summary(settings)))
+    print(f"\nmake run took {time.monotonic() - started:.0f}s")
+    return 0 if all(r["state"] == "success" for r in records) else 1
+
+
+def cmd_airflow(args: argparse.Namespace) -> int:
+    """make airflow: the stack and the demo site stay up, with the web UI, until Ctrl-C."""
+    import os
+
+    from extract.airflow_stack import AirflowStack
+    from extract.demo_site import DemoSite
+
+    settings = Settings.from_env()
+    with DemoSite() as site:
+        env = _demo_env(site.base_url)
+        os.environ.update(env)
+        with AirflowStack(settings, env, port=args.port) as stack:
+            print(f"Airflow UI: {stack.base_url}  (demo site: {site.base_url}); Ctrl-C stops everything")
+            stop = []
+            signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+            try:
+                while not stop:
+                    time.sleep(1)
+            except KeyboardInterrupt:
+                pass
+    return 0
+
+
+def cmd_demo_site(args: argparse.Namespace) -> int:
+    from extract.demo_site import DemoSite
+
+    site = DemoSite(port=args.port)
+    with site:
+        print(f"demo news site at {site.base_url}/baovinhphuc/ and {site.base_url}/baonghean/ ; Ctrl-C stops it")
+        try:
+            while True:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from extract.evaluation import score_gold_files
+
+    score = score_gold_files([Path(p) for p in args.gold])
+    print(score.table())
+    if args.errors:
+        print("\n".join(score.errors))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="asxh", description="Vietnamese social-security news -> statistics warehouse")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", help="print the facts of one article file (.html or .txt) as JSON lines")
+    p.add_argument("file")
+    p.add_argument("--url", help="the page's URL (for relative links and provenance)")
+    p.add_argument("--published", help="publication date YYYY-MM-DD, if the file does not say")
+    p.add_argument("--province", help="the outlet's province: the default place of its figures")
+    p.set_defaults(func=cmd_extract)
+
+    sub.add_parser("scrape", help="fetch new articles of every source into the raw archive").set_defaults(func=cmd_scrape)
+    p = sub.add_parser("process", help="extract archived articles not yet staged")
+    p.add_argument("--force", action="store_true", help="re-extract every archived article (after the extractor improved)")
+    p.set_defaults(func=cmd_process)
+    p = sub.add_parser("reextract", help="re-extract every archived article from the archive, without the network")
+    p.set_defaults(func=cmd_process, force=True)
+    sub.add_parser("build", help="dbt build the warehouse and its docs site").set_defaults(func=cmd_build)
+    sub.add_parser("summary", help="what is in the warehouse").set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("run", help="serve the demo site and run the whole pipeline through Airflow")
+    p.add_argument("--sources", help="a sources file instead of the demo site")
+    p.add_argument("--timeout", type=float, default=1200, help="seconds to wait for each DAG run")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("airflow", help="keep Airflow and the demo site up with the web UI")
+    p.add_argument("--port", type=int, default=8080)
+    p.set_defaults(func=cmd_airflow)
+    p = sub.add_parser("demo-site", help="serve the demo news site")
+    p.add_argument("--port", type=int, default=8765)
+    p.set_defaults(func=cmd_demo_site)
+    p = sub.add_parser("score", help="score the extractor on gold files (facts.md's scoring)")
+    p.add_argument("gold", nargs="+", help="*.gold.json files")
+    p.add_argument("--errors", action="store_true", help="list every miss")
+    p.set_defaults(func=cmd_score)
+
+    args = parser.parse_args(argv)
+    _setup_logging(args.verbose)
+    try:
+        return args.func(args)
+    except (FileNotFoundError, ValueError, RuntimeError) as exc:
+        log.error("%s", exc)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

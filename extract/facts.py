@@ -1,0 +1,521 @@
+"""Sentences -> facts: what each figure measures, for whom, when and where (facts.md).
+
+The pipeline for one article text:
+  numbers.find_numbers  -> figures with values
+  unit_of               -> the counted noun after the figure (hộ, lượt người, thẻ, đồng, % ...)
+  classify              -> fact_table and metric from the words of the figure's clause
+  qualifier, range, change, target rules
+  periods.period_for    -> the period; areas.AreaResolver -> the place
+  merge                 -> one fact per figure, however often it is printed
+
+Rules look at the figure's own clause first (from the figure before it to the figure after it),
+then the whole clause between semicolons, then the sentence: the nearest words decide, as a reader
+would read "trợ cấp hàng tháng cho hơn 12.660 lượt đối tượng ... với tổng số tiền hơn 18 tỷ đồng".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from extract import areas
+from extract.contract import Fact, Mention
+from extract.numbers import NumberMention, find_numbers, normalize_text
+from extract.periods import Period, period_for, time_expressions
+from extract.sentences import Sentence, split_sentences
+
+W = r"(?<![\wà-ỹĐđ])"  # a word start for Vietnamese letters
+E = r"(?![\wà-ỹĐđ])"  # a word end
+
+# ---------------------------------------------------------------- units
+
+_PERSON_NOUNS = (
+    r"người|đối tượng|nhân khẩu|trường hợp|lao động|học sinh|sinh viên|học viên|trẻ em|trẻ|cháu|em|cụ|"
+    r"tân binh|thanh niên|bệnh nhân|hội viên|công nhân|đoàn viên|thành viên|thân nhân|thương binh|"
+    r"bệnh binh|nạn nhân|người dân|ca|bà mẹ|mẹ|cựu chiến binh|chiến sĩ|liệt sĩ|người lao động"
+)
+_UNIT_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("household_time", re.compile(rf"\s*(?:lượt\s+(?:hộ|khách hàng)){E}", re.I)),
+    ("person_time", re.compile(rf"\s*lượt\s+(?:{_PERSON_NOUNS}|[\wà-ỹ]+){E}", re.I)),
+    ("household", re.compile(rf"\s*(?:hộ|khách hàng|gia đình){E}", re.I)),
+    ("person", re.compile(rf"\s*(?:{_PERSON_NOUNS}){E}", re.I)),
+    ("card", re.compile(rf"\s*(?:thẻ|sổ){E}", re.I)),
+    ("gift", re.compile(rf"\s*(?:suất quà|phần quà|túi quà|suất|phần|quà){E}", re.I)),
+    ("house", re.compile(rf"\s*(?:căn nhà|ngôi nhà|căn hộ|căn|ngôi|nhà){E}", re.I)),
+    ("other", re.compile(
+        rf"\s*(?:tấn|tạ|kg|ki-lô-gam|tổ|xã|phường|thôn|bản|chương trình|dự án|hồ sơ|món vay|tài khoản|"
+        rf"mô hình|doanh nghiệp|điểm giao dịch|trường|công trình|lớp|đoàn|cơ sở|huyện|lần|ha|héc-ta|"
+        rf"con|km|mét|m2|tỉnh|đơn vị|hợp tác xã|cuộc|buổi|bộ|chiếc|xe|giường|tủ|cái|tấm|phòng){E}",
+        re.I,
+    )),
+]
+_POINTS_AFTER = re.compile(r"\s*điểm\s*(?:phần trăm|%)", re.I)
+
+
+def unit_of(text: str, n: NumberMention) -> tuple[str | None, int]:
+    """The unit of a figure and the end of its unit words (to extend the mention)."""
+    if n.is_percent:
+        return "percent", n.end
+    if n.is_money:
+        return "vnd", n.end
+    p = _POINTS_AFTER.match(text, n.end)
+    if p:  # percentage points: the contract has no unit of their own; the metric says "change"
+        return "percent", p.end()
+    for unit, pattern in _UNIT_RULES:
+        m = pattern.match(text, n.end)
+        if m:
+            return unit, n.end
+    if n.has_scale and n.factor >= Decimal(10) ** 6:
+        return "vnd", n.end  # "dư nợ đạt 1.250 tỷ": amounts without "đồng"
+    return None, n.end
+
+
+# ---------------------------------------------------------------- classification
+
+@dataclass(frozen=True)
+class Rule:
+    fact_table: str
+    metric: str
+    units: frozenset[str]
+    pattern: re.Pattern[str]
+    weak: bool = False  # names a subject (whose figure), not an action (what was done)
+
+
+def _r(fact_table: str, metric: str, units: str, pattern: str, weak: bool = False) -> Rule:
+    return Rule(fact_table, metric, frozenset(units.split()), re.compile(pattern, re.I), weak)
+
+
+PEOPLE = "household household_time person person_time"
+BHYT = r"(?:BHYT|bảo hiểm y tế)"
+BHXH = r"(?:BHXH|bảo hiểm xã hội)"
+LOAN = rf"{W}(?:vay|cho vay|giải ngân|dư nợ|doanh số|vốn ưu đãi|Ngân hàng (?:CSXH|Chính sách)|NHCSXH){E}"
+XKLD = r"(?:xuất khẩu lao động|XKLĐ|đi làm việc (?:ở|tại) nước ngoài|lao động ngoài nước)"
+
+# Order matters: the first rule whose words appear in the window wins; money and loans come
+# before the groups they are for ("vay" beats "hộ nghèo").
+RULES: list[Rule] = [
+    # percent
+    _r("loans", "overdue_loan_ratio", "percent", r"nợ quá hạn"),
+    _r("other", "plan_completion_rate", "percent", r"kế hoạch|chỉ tiêu (?:giao|đề ra|năm)|KH\b"),
+    _r("other", "year_on_year_ratio", "percent", r"cùng kỳ"),
+    _r("households", "multidimensional_poverty_rate", "percent", r"nghèo đa chiều"),
+    _r("households", "poor_and_near_poor_household_rate", "percent", r"(?:tỷ lệ|tỉ lệ) (?:hộ )?nghèo,? (?:và |và hộ )?(?:hộ )?cận nghèo"),
+    _r("households", "near_poor_household_rate", "percent", r"(?:tỷ lệ|tỉ lệ) (?:hộ )?cận nghèo"),
+    _r("households", "poor_household_rate", "percent", r"(?:tỷ lệ|tỉ lệ) (?:hộ )?nghèo"),
+    _r("households", "poor_household_rate", "percent", r"hộ nghèo", weak=True),
+    _r("insurance_cards", "health_insurance_coverage_rate", "percent", BHYT),
+    _r("insurance_cards", "social_insurance_coverage_rate", "percent", BHXH),
+    _r("other", "trained_worker_rate", "percent", r"qua đào tạo"),
+    _r("other", "clean_water_household_rate", "percent", r"nước sạch|nước hợp vệ sinh"),
+    _r("other", "sanitation_household_rate", "percent", r"vệ sinh"),
+    _r("other", "vaccination_rate", "percent", r"tiêm chủng"),
+    _r("other", "standard_schools_rate", "percent", r"trường.{0,30}đạt chuẩn|đạt chuẩn"),
+    _r("other", "on_time_enrolment_rate", "percent", r"ra lớp|đúng độ tuổi"),
+    _r("other", "school_attendance_rate", "percent", r"đến trường|đi học"),
+    _r("other", "other_rate", "percent", r"."),
+    # money
+    _r("allowances", "gift_package_value", "vnd", r"mỗi suất|mỗi phần quà|/suất|suất quà trị giá|trị giá mỗi|mỗi suất quà"),
+    _r("allowances", "allowance_per_beneficiary", "vnd", r"/(?:người|hộ|đối tượng|tháng)|mỗi (?:người|hộ|đối tượng)|mức (?:trợ cấp|hỗ trợ|chuẩn)"),
+    _r("loans", "overdue_loan_amount", "vnd", r"nợ quá hạn"),
+    _r("loans", "outstanding_loan_balance", "vnd", r"dư nợ"),
+    _r("loans", "interest_collected", "vnd", r"thu lãi|lãi thu|tiền lãi"),
+    _r("other", "borrower_savings_deposits", "vnd", r"tiết kiệm|tiền gửi"),
+    _r("loans", "labour_export_loan_amount", "vnd", rf"(?:vay|cho vay).{{0,40}}{XKLD}"),
+    _r("loans", "preferential_loan_amount", "vnd", LOAN),
+    _r("insurance_cards", "health_insurance_cards_donated_value", "vnd", rf"thẻ {BHYT}"),
+    _r("insurance_cards", "social_insurance_books_donated_value", "vnd", rf"sổ {BHXH}"),
+    _r("allowances", "monthly_allowance_amount", "vnd", r"(?:trợ cấp|phụ cấp) hằng tháng|(?:trợ cấp|phụ cấp) hàng tháng"),
+    _r("allowances", "regular_allowance_amount", "vnd", r"trợ cấp (?:xã hội )?thường xuyên|bảo trợ xã hội"),
+    _r("allowances", "relief_amount", "vnd", r"cứu trợ|cứu đói|hỗ trợ khẩn cấp"),
+    _r("allowances", "tet_gift_amount", "vnd", r"quà.{0,60}Tết|Tết.{0,60}quà"),
+    _r("allowances", "gift_amount", "vnd", r"quà"),
+    _r("other", "poverty_fund_raised", "vnd", r"[Qq]u[ỹỹ]|vì người nghèo|ủng hộ|vận động"),
+    _r("other", "houses_supported_amount", "vnd", r"nhà (?:ở|tình nghĩa|đại đoàn kết|tình thương)|làm nhà|xây nhà"),
+    _r("allowances", "allowance_amount_total", "vnd", r"trợ cấp|chi trả|phụ cấp"),
+    _r("other", "social_security_spending", "vnd", r"an sinh|chính sách"),
+    _r("other", "other_amount", "vnd", r"."),
+    # cards
+    _r("insurance_cards", "social_insurance_books_donated", "card", rf"sổ {BHXH}|sổ{E}"),
+    _r("insurance_cards", "health_insurance_cards_reissued", "card", r"cấp đổi|đổi thẻ|gia hạn|cấp lại"),
+    _r("insurance_cards", "health_insurance_cards_donated", "card", r"trao tặng|tặng|trao"),
+    _r("insurance_cards", "health_insurance_cards_issued", "card", r"."),
+    # gifts
+    _r("allowances", "longevity_gift_packages", "gift", r"mừng thọ|chúc thọ"),
+    _r("allowances", "tet_gift_packages", "gift", r"Tết"),
+    _r("allowances", "gift_packages", "gift", r"."),
+    # houses
+    _r("other", "gratitude_houses_built_or_repaired", "house", r"tình nghĩa"),
+    _r("other", "houses_built_for_poor", "house", r"."),
+    # people and households
+    _r("loans", "labour_export_loan_borrowers", PEOPLE, rf"(?:vay|cho vay).{{0,40}}{XKLD}"),
+    _r("loans", "student_loan_borrowers", "person person_time", rf"vay.{{0,40}}(?:học sinh|sinh viên)|(?:học sinh|sinh viên).{{0,40}}vay"),
+    _r("loans", "outstanding_loan_borrowers", PEOPLE, r"còn dư nợ|đang dư nợ|hộ dư nợ|khách hàng (?:còn )?dư nợ"),
+    _r("loans", "preferential_loan_borrowers", PEOPLE, LOAN),
+    _r("allowances", "monthly_allowance_recipients", PEOPLE, r"(?:trợ cấp|phụ cấp) (?:hằng|hàng) tháng"),
+    _r("allowances", "regular_allowance_recipients", PEOPLE, r"trợ cấp (?:xã hội )?thường xuyên|bảo trợ xã hội"),
+    _r("allowances", "relief_recipients", PEOPLE, r"cứu trợ|cứu đói|hỗ trợ gạo|hỗ trợ khẩn cấp"),
+    _r("allowances", "tet_gift_packages", PEOPLE, r"quà.{0,60}Tết|Tết.{0,60}quà"),
+    _r("allowances", "gift_packages", PEOPLE, rf"{W}quà{E}"),
+    _r("insurance_cards", "health_insurance_participants", PEOPLE, BHYT),
+    _r("insurance_cards", "social_insurance_participants", PEOPLE, BHXH),
+    _r("other", "labour_export_counselling", PEOPLE, r"tư vấn"),
+    _r("other", "workers_sent_abroad", PEOPLE, XKLD),
+    _r("other", "job_placements", PEOPLE, r"việc làm"),
+    _r("other", "vocational_trainees", PEOPLE, r"đào tạo nghề|học nghề|dạy nghề"),
+    _r("households", "escaped_poverty_households", "household household_time", r"thoát nghèo", weak=True),
+    _r("households", "new_poor_households", "household household_time", r"(?:hộ nghèo|hộ cận nghèo) phát sinh|tái nghèo", weak=True),
+    _r("households", "poor_and_near_poor_households", "household household_time", r"hộ nghèo,? (?:và )?(?:hộ )?cận nghèo", weak=True),
+    _r("households", "near_poor_households", "household household_time", r"cận nghèo", weak=True),
+    _r("households", "poor_households", "household household_time", r"hộ nghèo", weak=True),
+    _r("households", "households_total", "household", r"hộ dân|hộ gia đình|tổng số hộ|hộ với|nghìn hộ", weak=True),
+    _r("other", "other_count", PEOPLE + " other", r"."),
+]
+
+_CHANGE_BEFORE = re.compile(
+    rf"{W}(tăng|giảm)(?:\s+(?:thêm|được|mạnh|nhẹ|đáng kể|bình quân|trung bình|mỗi năm|gần|hơn|khoảng|trên|ước|xấp xỉ|chỉ))*\s*$",
+    re.I,
+)
+_LEVEL_AFTER_CHANGE = re.compile(r"(?:xuống|lên|còn|từ)\s*(?:còn|mức|tới)?\s*$", re.I)
+_COMPARISON_AFTER = re.compile(r"^[^;.]{0,40}?so (?:với|cùng kỳ)", re.I)
+_TARGET = re.compile(
+    rf"{W}(?:phấn đấu|mục tiêu|chỉ tiêu|dự kiến|định hướng|kế hoạch (?:năm|giai đoạn|đề ra)|đề ra|sẽ|cần|yêu cầu|tiêu chí|"
+    rf"chuẩn nghèo|phải đạt|đặt ra|nhằm đạt|hướng tới|quy định){E}",
+    re.I,
+)
+_CRITERIA_AFTER = re.compile(r"\s*(?:trở lên|trở xuống|trở đi)", re.I)
+_PLAN_AFTER = re.compile(r"\s*(?:so với\s+)?(?:kế hoạch|KH|chỉ tiêu|mục tiêu|cùng kỳ)", re.I)
+_MULTIPLE_BEFORE = re.compile(r"(?:gấp|bằng)\s*$", re.I)
+
+_QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
+    ("at_least", re.compile(rf"{W}(?:ít nhất|tối thiểu|không dưới|không ít hơn)\s*$", re.I)),
+    ("less_than", re.compile(rf"{W}(?:dưới|chưa đến|chưa tới|chưa đầy|không quá|không tới|tối đa|chỉ còn dưới)\s*$", re.I)),
+    ("more_than", re.compile(rf"{W}(?:hơn|trên|ngoài|vượt|hơn con số|lên tới hơn)\s*$", re.I)),
+    ("nearly", re.compile(rf"{W}(?:gần|xấp xỉ|suýt soát|gần như|sấp xỉ)\s*$", re.I)),
+    ("about", re.compile(rf"{W}(?:khoảng|ước|ước tính|ước đạt|ước khoảng|chừng|tầm|khoảng chừng|độ|ước chừng)\s*$", re.I)),
+]
+_RANGE_SEP = re.compile(r"^\s*(?:[-–—]|đến|tới|đến khoảng)\s*$", re.I)
+
+GROUP_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("escaped_poverty_households", re.compile(r"thoát nghèo", re.I)),
+    ("poor_households", re.compile(r"hộ nghèo|người nghèo|nghèo đa chiều|tỷ lệ nghèo", re.I)),
+    ("near_poor_households", re.compile(r"cận nghèo", re.I)),
+    ("people_with_merit", re.compile(r"người có công|gia đình chính sách|thương binh|liệt sĩ|tình nghĩa|bệnh binh|Mẹ Việt Nam Anh hùng", re.I)),
+    ("social_protection", re.compile(r"bảo trợ xã hội|trợ cấp xã hội|người khuyết tật|khuyết tật", re.I)),
+    ("elderly", re.compile(r"người cao tuổi|cao tuổi|mừng thọ|chúc thọ|cụ ông|cụ bà", re.I)),
+    ("children", re.compile(rf"trẻ em|con em|{W}trẻ{E}|{W}cháu{E}|trẻ dưới", re.I)),
+    ("students", re.compile(r"học sinh|sinh viên", re.I)),
+    ("workers", re.compile(r"(?<!xuất khẩu )(?<!xuất khẩu  )(?:người )?lao động(?! ngoài nước)|tân binh|công nhân|bộ đội xuất ngũ", re.I)),
+    ("ethnic_minorities", re.compile(r"dân tộc thiểu số|đồng bào dân tộc|DTTS", re.I)),
+]
+
+_TOPIC = re.compile(
+    r"an sinh|ASXH|hộ nghèo|cận nghèo|giảm nghèo|thoát nghèo|BHYT|bảo hiểm y tế|BHXH|bảo hiểm xã hội|"
+    r"trợ cấp|bảo trợ xã hội|người có công|Chính sách xã hội|CSXH|vay vốn|suất quà|quà Tết|cứu trợ|"
+    r"gia đình chính sách|nhà đại đoàn kết|nhà tình nghĩa|người cao tuổi|việc làm",
+    re.I,
+)
+TOPIC_MIN_HITS = 3
+
+
+def topic_hits(text: str) -> int:
+    """Distinct social-security keywords in a text: the topic filter keeps >= TOPIC_MIN_HITS."""
+    return len({m.group().lower() for m in _TOPIC.finditer(text)})
+
+
+@dataclass
+class _Candidate:
+    number: NumberMention
+    sentence: Sentence
+    unit: str
+    end: int
+    value: Decimal
+    qualifier: str = "exact"
+
+
+def _clause_bounds(text: str, sentence: Sentence, pos: int) -> tuple[int, int]:
+    start = max(text.rfind(";", sentence.start, pos), text.rfind(":", sentence.start, pos))
+    start = sentence.start if start < 0 else start + 1
+    end = text.find(";", pos, sentence.end)
+    return start, (sentence.end if end < 0 else end)
+
+
+def _windows(text: str, c: _Candidate, neighbours: list[NumberMention]) -> list[str]:
+    """Texts to classify a figure on, nearest first: the words after it (up to the next figure),
+    then with them the words since the figure before it, since its clause began (semicolons part
+    clauses) and since its sentence began. Words after the next figure are that figure's own.
+    "¤" stands where the figure is."""
+    n = c.number
+    c_start, c_end = _clause_bounds(text, c.sentence, n.start)
+    prev_end = max([m.end for m in neighbours if m.end <= n.start and m.start >= c_start], default=c_start)
+    next_start = min([m.start for m in neighbours if m.start >= c.end and m.start < c_end], default=c_end)
+    own_after = " ¤ " + re.split(r"[.;:]", text[c.end:next_start], maxsplit=1)[0]
+    return [
+        own_after,
+        text[prev_end:n.start] + own_after,
+        text[c_start:n.start] + own_after,
+        text[c.sentence.start:n.start] + own_after,
+    ]
+
+
+def _distance(rule: Rule, window: str) -> int | None:
+    """How far the rule's nearest match lies from the figure (¤) in the window."""
+    at = window.index("¤")
+    best = None
+    for m in rule.pattern.finditer(window):
+        d = m.start() - at if m.start() > at else max(at - m.end(), 0)
+        best = d if best is None else min(best, d)
+    return best
+
+
+def classify(text: str, c: _Candidate, neighbours: list[NumberMention]) -> tuple[str, str] | None:
+    """What a figure measures: a strong rule (an action: lending, cards, allowances ...) in the
+    nearest window wins, the nearest match first; weak rules name only whose figure it is
+    ("hộ nghèo") and decide only where no action is named; else the unit's catch-all."""
+    windows = _windows(text, c, neighbours)
+    rules = [r for r in RULES if c.unit in r.units and r.pattern.pattern != "."]
+    for weak in (False, True):
+        for window in windows:
+            hits = []
+            for order, rule in enumerate(rules):
+                if rule.weak == weak:
+                    d = _distance(rule, window)
+                    if d is not None:
+                        hits.append((d, order, rule))
+            if hits:
+                rule = min(hits, key=lambda h: h[:2])[2]
+                return rule.fact_table, rule.metric
+    for rule in RULES:
+        if c.unit in rule.units and rule.pattern.pattern == ".":
+            return rule.fact_table, rule.metric
+    return None
+
+
+def group_of(text: str, c: _Candidate, neighbours: list[NumberMention], metric: str) -> str | None:
+    """The beneficiary group: the first group named after the figure, else the nearest before it."""
+    after_window, near, clause = _windows(text, c, neighbours)[:3]
+    after = re.split(r"[,(]", after_window, maxsplit=1)[0]  # the figure's own noun phrase
+    hits = [(m.start(), g) for g, p in GROUP_PATTERNS for m in [p.search(after)] if m]
+    if hits:
+        return min(hits)[1]
+    for window in (near, clause):
+        before = window[: window.index("¤")]
+        hits = [(m.end(), g) for g, p in GROUP_PATTERNS for m in p.finditer(before)]
+        if hits:
+            return max(hits)[1]
+    if metric.startswith(("poor_household", "poor_households")):
+        return "poor_households"
+    if metric.startswith("near_poor"):
+        return "near_poor_households"
+    return None
+
+
+def _qualifier(text: str, start: int, floor: int) -> str:
+    before = text[max(floor, start - 30):start]
+    for name, pattern in _QUALIFIERS:
+        if pattern.search(before):
+            return name
+    return "exact"
+
+
+def _is_target(text: str, c: _Candidate, clause_start: int) -> bool:
+    if _CRITERIA_AFTER.match(text, c.end):
+        return True
+    before = text[clause_start:c.number.start]
+    return bool(_TARGET.search(before)) and not _PLAN_AFTER.match(text, c.end)
+
+
+def _change(text: str, c: _Candidate, prev_end: int) -> str | None:
+    before = text[prev_end:c.number.start]
+    m = _CHANGE_BEFORE.search(before)
+    if m:
+        return "_increase" if m.group(1).lower() == "tăng" else "_reduction"
+    if _COMPARISON_AFTER.match(text[c.end:]):
+        # "giảm 350 hộ so với năm trước", with the verb further back in the clause
+        verb = re.search(rf"{W}(tăng|giảm){E}[^;]*$", before, re.I)
+        if verb and not _LEVEL_AFTER_CHANGE.search(before[verb.end():]):
+            return "_increase" if verb.group(1).lower() == "tăng" else "_reduction"
+    return None
+
+
+def _to_number(value: Decimal, unit: str) -> float | int:
+    if unit == "vnd" or value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def extract_facts(
+    text: str,
+    published: date | None = None,
+    province: str | None = None,
+    gazetteer: "areas.Gazetteer | None" = None,
+) -> list[Fact]:
+    """All facts of one article text. `text` must be NFC (see numbers.normalize_text)."""
+    text = normalize_text(text)
+    sentences = split_sentences(text)
+    numbers = find_numbers(text)
+    resolver = areas.AreaResolver(gazetteer or areas.Gazetteer.load(), text, published, province)
+
+    by_sentence: dict[int, list[NumberMention]] = {}
+    sentence_of: dict[int, Sentence] = {}
+    s_index = 0
+    for n in numbers:
+        while s_index < len(sentences) and sentences[s_index].end <= n.start:
+            s_index += 1
+        if s_index == len(sentences) or sentences[s_index].start > n.start:
+            continue
+        by_sentence.setdefault(s_index, []).append(n)
+        sentence_of[id(n)] = sentences[s_index]
+
+    facts: list[Fact] = []
+    for s_idx, nums in by_sentence.items():
+        sentence = sentences[s_idx]
+        candidates = _candidates(text, sentence, nums)
+        exprs = time_expressions(sentence.text, published)
+        spans = [(c.number.start - sentence.start, c.end - sentence.start) for c in candidates]
+        for i, c in enumerate(candidates):
+            fact = _fact(text, c, nums, spans[i], spans[:i] + spans[i + 1 :], exprs, published, resolver)
+            if fact is not None:
+                facts.append(fact)
+    return merge_mentions(facts)
+
+
+def _candidates(text: str, sentence: Sentence, nums: list[NumberMention]) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    for i, n in enumerate(nums):
+        unit, end = unit_of(text, n)
+        if unit is None and i + 1 < len(nums):
+            nxt = nums[i + 1]
+            between = text[n.end:nxt.start]
+            # A fraction "16.003/80.276 hộ" or a range "5.000 - 8.000 suất quà" shares the next unit.
+            if between.strip() == "/" or _RANGE_SEP.match(between):
+                unit, _ = unit_of(text, nxt)
+        if unit is None:
+            continue
+        out.append(_Candidate(n, sentence, unit, end, n.value))
+    _apply_ranges(text, out)
+    return out
+
+
+def _apply_ranges(text: str, cands: list[_Candidate]) -> None:
+    """'từ 3 đến 5 tỷ', '5.000 - 8.000 suất': two facts, at_least and less_than (facts.md)."""
+    for a, b in zip(cands, cands[1:]):
+        between = text[a.number.end:b.number.start]
+        if not _RANGE_SEP.match(between):
+            continue
+        lead = text[max(0, a.number.start - 25):a.number.start]
+        if "đến" in between or "tới" in between:
+            if not re.search(rf"{W}từ\s*(?:khoảng\s*)?$", lead, re.I):
+                continue
+        if not a.number.has_scale and b.number.has_scale and not a.number.is_percent:
+            a.value = a.number.value * b.number.factor
+        if re.search(rf"{W}(?:khoảng|ước|chừng|tầm)\s+(?:từ\s+)?$", lead, re.I):
+            a.qualifier = b.qualifier = "about"
+        else:
+            a.qualifier, b.qualifier = "at_least", "less_than"
+        a.unit = b.unit
+
+
+def _fact(
+    text: str,
+    c: _Candidate,
+    nums: list[NumberMention],
+    span_in_sentence: tuple[int, int],
+    others_in_sentence: list[tuple[int, int]],
+    exprs: list,
+    published: date | None,
+    resolver: "areas.AreaResolver",
+) -> Fact | None:
+    n = c.number
+    clause_start, _ = _clause_bounds(text, c.sentence, n.start)
+    if _is_target(text, c, clause_start):
+        return None
+    prev_end = max([m.end for m in nums if m.end <= n.start], default=c.sentence.start)
+    if _MULTIPLE_BEFORE.search(text[prev_end:n.start]) and re.match(r"\s*lần", text[c.end:]):
+        table_metric: tuple[str, str] | None = ("other", "target_multiple")
+        c.unit = "other"
+    else:
+        table_metric = classify(text, c, nums)
+    if table_metric is None:
+        return None
+    fact_table, metric = table_metric
+    change = _change(text, c, prev_end)
+    if change and fact_table != "other" or change and metric.endswith("_rate"):
+        metric = metric + change
+    if c.qualifier == "exact":
+        c.qualifier = _qualifier(text, n.start, prev_end)
+    period: Period = period_for(c.sentence.text, span_in_sentence, others_in_sentence, published, exprs)
+    area = resolver.area_at(n.start, c.end)
+    group = group_of(text, c, nums, metric)
+    return Fact(
+        fact_table=fact_table,
+        metric=metric,
+        value=_to_number(c.value, c.unit),
+        unit=c.unit,
+        qualifier=c.qualifier,
+        area=area.name,
+        area_level=area.level,
+        area_code=area.code,
+        area_status=area.status,
+        period_start=period.start.isoformat() if period.start else None,
+        period_end=period.end.isoformat() if period.end else None,
+        period_basis="stated" if period.explicit else "publication_date",
+        group=group,
+        sentence=c.sentence.text,
+        span=(n.start, c.end),
+        mentions=[Mention((n.start, c.end), c.sentence.text, text[n.start:c.end])],
+    )
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.005 * max(abs(a), abs(b))
+
+
+def _precision(f: Fact) -> tuple[int, int]:
+    """Which of two mentions of one figure to keep: an exact figure over a rounded one."""
+    return (f.qualifier == "exact", len(str(f.value).rstrip("0")))
+
+
+def merge_mentions(facts: list[Fact]) -> list[Fact]:
+    """One figure printed several times (lead twice, title and body) becomes one fact.
+
+    Mentions of one figure agree on what is measured and their values are within the scorer's
+    0.5 %; a title may lack the group or place its body states, so a missing one does not part
+    them. Two mentions with different stated periods are two facts ("5% năm 2015 ... 5% năm 2016").
+    """
+    merged: list[Fact] = []
+    for f in facts:
+        for g in merged:
+            if (
+                g.fact_table == f.fact_table and g.metric == f.metric and g.unit == f.unit
+                and _compatible(g.group, f.group) and _compatible(g.area, f.area)
+                and _close(g.value, f.value)
+                and not (
+                    g.period_basis == f.period_basis == "stated"
+                    and (g.period_start, g.period_end) != (f.period_start, f.period_end)
+                )
+            ):
+                _absorb(g, f)
+                break
+        else:
+            merged.append(f)
+    for g in merged:
+        g.mentions.sort(key=lambda m: m.span)
+    return merged
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a == b
+
+
+def _absorb(g: Fact, f: Fact) -> None:
+    g.mentions.extend(f.mentions)
+    if _precision(f) > _precision(g):
+        g.value, g.qualifier = f.value, f.qualifier
+        g.sentence, g.span = f.sentence, f.span
+    if f.period_basis == "stated" and g.period_basis != "stated":
+        g.period_start, g.period_end, g.period_basis = f.period_start, f.period_end, "stated"
+    g.group = g.group or f.group
+    if g.area is None and f.area is not None:
+        g.area, g.area_level, g.area_code, g.area_status = f.area, f.area_level, f.area_code, f.area_status

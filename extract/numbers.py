@@ -1,0 +1,297 @@
+"""Vietnamese figures in text -> normalised numbers.
+
+Vietnamese writes "1.000" for a thousand and "3,34" for 3.34; papers also print the stray
+English style ("1,588,505", "92.21%"), scale words ("58 nghìn", "5,5 nghìn tỷ", "3 tỷ 714 triệu"),
+leading zeros ("06 tỷ") and now and then number words ("hai trăm hộ"). This module finds such
+figures and their values. It knows nothing about what a figure measures: that is facts.py.
+
+Numbers that are never statistics (dates, times, years, legal document numbers, phone numbers,
+ages, ordinals, durations) are masked first, so that their digits can never become figures.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+SCALES: dict[str, Decimal] = {
+    "nghìn": Decimal(10) ** 3,
+    "ngàn": Decimal(10) ** 3,
+    "vạn": Decimal(10) ** 4,
+    "triệu": Decimal(10) ** 6,
+    "tr": Decimal(10) ** 6,
+    "tỷ": Decimal(10) ** 9,
+    "tỉ": Decimal(10) ** 9,
+}
+
+# "tỷ lệ" is "rate", "tỷ trọng" is "share": there "tỷ" is no scale.
+_SCALE_WORD = r"(?:nghìn|ngàn|vạn|triệu|tỷ|tỉ|tr\.?)(?!\s+(?:lệ|trọng)\b)(?![\wà-ỹ])"
+_SCALE_RE = re.compile(rf"\s*((?:{_SCALE_WORD})(?:\s+(?:{_SCALE_WORD}))?)", re.IGNORECASE)
+_CURRENCY_RE = re.compile(r"\s*(đồng|đ(?![\wà-ỹ])|vnđ|vnd|tr\.?đ)", re.IGNORECASE)
+_PERCENT_RE = re.compile(r"\s?(%|phần trăm)", re.IGNORECASE)
+
+# Digit forms, most specific first. Each alternative is interpreted by _parse_digits.
+_DIGITS = (
+    r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?"  # English thousands: 1,588,505
+    r"|\d{1,3}(?:\.\d{3})+(?:,\d+)?"  # Vietnamese thousands: 2.758.926 / 12.660 / 1.000,5
+    r"|\d+,\s\d{1,2}(?=\s?%)"  # a stray space after the decimal comma: "14, 5%"
+    r"|\d+,\d+"  # Vietnamese decimal: 3,34
+    r"|\d+\.\d{1,2}(?!\d)"  # English decimal where it cannot be thousands: 92.21
+    r"|\d+"
+)
+# Not inside a word or another number; a letter may follow only as a glued scale word ("18tỷ").
+_NUMBER_RE = re.compile(rf"(?<![\w.,:-])((?>{_DIGITS}))(?![.,]?\d)")
+
+_LETTER = r"[A-Za-zÀ-ỹĐđ]"
+
+# Spans whose digits are never figures. Order does not matter: all are masked.
+_MASKS = [
+    r"\d{1,2}[:h]\d{2}(?::\d{2})?(?!\d)",  # times 04:05, 8h30
+    r"(?<!\d)\d{1,2}/\d{1,2}/\d{2,4}(?!\d)",  # dates 15/05/2017
+    r"(?<![\d.,])\d{1,2}/\d{1,2}(?![\d/])(?!\s*(?:hộ|người|xã|lượt))",  # day/month 30/4 (not a fraction of counts)
+    r"(?<!\d)\d{1,2}-\d{1,2}-\d{4}(?!\d)",
+    r"(?<!\d)\d{1,2}\.\d{1,2}\.\d{4}(?!\d)",
+    r"(?i:tháng)\s+\d{1,2}(?:\s*/\s*\d{4})?",  # tháng 5, tháng 5/2017
+    r"(?i:ngày)\s+\d{1,2}(?:\s*/\s*\d{1,2})?(?:\s*/\s*\d{2,4})?",
+    r"(?i:quý)\s+[IVX1-4]+(?:\s*/\s*\d{4})?",
+    r"(?i:năm|niên học|niên khóa|giai đoạn|nhiệm kỳ|mùa vụ|vụ)\s+\d{4}(?:\s*[-–]\s*\d{4})?",
+    r"(?<!\d)(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}(?!\d)",  # year ranges 2016-2020
+    # Legal and document numbers: 136/2013/NĐ-CP, 822/QĐ-UBND, 05-CT/TW, 04-NQ/HU
+    r"(?<![\w.])\d+(?:/\d{2,4})?[/-](?:[A-ZĐ]{1,}[-/]?)+[A-ZĐ0-9]*",
+    r"(?i:nghị định|quyết định|thông tư|chỉ thị|nghị quyết|công văn|kế hoạch số|kết luận|điều|khoản|chương|mục|số|luật|văn bản)\s+(?:số\s+)?\d+[\w/.-]*",
+    # Phone and fax numbers: 0211.3862.xxx, 0238 3844 123, 1900 1234
+    r"(?<!\d)(?:\(?\+?84\)?[\s.]?|0)\d{2,3}[\s.]?\d{3,4}[\s.]?\d{3,4}(?!\d)",
+    r"(?<!\d)(?:1900|1800)[\s.]?\d{3,4}(?:[\s.]?\d{2,4})?(?!\d)",
+    r"\d+\s*(?i:tuổi)",  # ages
+    r"(?i:lần thứ|thứ|khóa|khoá|đợt|tập|kỳ|số nhà|km|tầng|phòng|lô|top|hạng|phiên)\s+\d+",
+    r"\d+\s+(?i:năm|tháng|ngày|tuần|giờ|phút|giây|buổi|kỳ)(?![\wà-ỹ])",  # durations: 6 tháng, 5 năm qua
+    r"(?i:lượt (?:xem|truy cập|thích|chia sẻ|bình luận))[:\s]*[\d.,]+",
+    r"[\d.,]+\s*(?i:lượt (?:xem|truy cập|thích|chia sẻ)|bình luận|views?)",
+    r"(?i:truy cập|đang online|online)[:\s]*[\d.,]+",
+]
+_MASK_RE = re.compile("|".join(f"(?:{m})" for m in _MASKS))
+
+# A bare four-digit year is masked unless it counts something ("2016 hộ").
+_YEAR_RE = re.compile(r"(?<![\d.,])(?:19[5-9]\d|20[0-4]\d)(?![\d.,]\d)")
+_COUNT_NOUN_AFTER = re.compile(
+    r"\s*(?:hộ|người|lượt|suất|thẻ|sổ|căn|ngôi|nhà|đối tượng|lao động|học sinh|trẻ|cháu|em|trường hợp|khách hàng|nhân khẩu|phần quà|tổ|xã|cụ)\b",
+    re.IGNORECASE,
+)
+
+_WORD_DIGITS = {
+    "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5,
+    "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9,
+}
+_WORD_TOKENS = set(_WORD_DIGITS) | {"mười", "mươi", "linh", "lẻ", "trăm", "chục", "nghìn", "ngàn", "vạn", "triệu", "tỷ", "tỉ"}
+_WORD_NUMBER_RE = re.compile(
+    r"(?<![\wà-ỹ])((?:(?:" + "|".join(sorted(_WORD_TOKENS, key=len, reverse=True)) + r")(?:\s+|(?=[^\wà-ỹ])|$))+)",
+    re.IGNORECASE,
+)
+# Vague quantities are not values: "hàng trăm", "hàng nghìn", "vài chục", "mấy trăm".
+_VAGUE_BEFORE = re.compile(r"(?:hàng|vài|mấy|dăm|nhiều|một vài)\s*$", re.IGNORECASE)
+# A word number counts only when a counted noun or a money word follows it.
+_WORD_NUMBER_NOUN_AFTER = re.compile(
+    r"\s*(?:hộ|người|lượt|suất|thẻ|sổ|căn|ngôi|đối tượng|lao động|học sinh|trẻ|cháu|em|trường hợp|khách hàng|phần quà|tổ|đồng|cụ|gia đình)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """One figure as printed: its span covers the digits, the scale words and %, đồng."""
+
+    start: int
+    end: int
+    text: str
+    value: Decimal
+    is_percent: bool
+    is_money: bool
+    has_scale: bool
+    from_words: bool = False
+    factor: Decimal = Decimal(1)  # the scale applied to the digits: a range's bare first end borrows it
+
+
+def normalize_text(text: str) -> str:
+    """NFC, and the non-breaking and odd spaces that pages carry turned into plain spaces.
+
+    Offsets stay valid only if the length does not change, so each replacement is one character
+    for one character; NFC may shorten decomposed text, which is why callers normalise once, first.
+    """
+    text = unicodedata.normalize("NFC", text)
+    return text.translate({0x00A0: " ", 0x202F: " ", 0x2009: " ", 0x200B: " ", 0xFEFF: " "})
+
+
+def parse_digits(raw: str) -> Decimal:
+    """The value of one digit group as printed, by the rules in the module docstring."""
+    s = raw.replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?", s):
+        return Decimal(s.replace(",", ""))
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", s):
+        return Decimal(s.replace(".", "").replace(",", "."))
+    if re.fullmatch(r"\d+,\d+", s):
+        return Decimal(s.replace(",", "."))
+    try:
+        return Decimal(s)
+    except InvalidOperation as exc:  # the regex admits nothing else; this guards edits to it
+        raise ValueError(f"not a number: {raw!r}") from exc
+
+
+def parse_scale(words: str) -> Decimal:
+    """'nghìn tỷ' -> 1e12, 'triệu' -> 1e6."""
+    factor = Decimal(1)
+    for word in words.lower().replace(".", "").split():
+        factor *= SCALES[word]
+    return factor
+
+
+def parse_number_words(words: list[str]) -> Decimal | None:
+    """'hai trăm' -> 200, 'mười lăm' -> 15, 'ba nghìn' -> 3000, 'năm nghìn tỷ' -> 5e12."""
+    total = Decimal(0)  # finished groups (above a scale word)
+    group = Decimal(0)  # the current group below the last scale word
+    digit: int | None = None
+    last_scale: Decimal | None = None
+    for word in (w.lower() for w in words):
+        if word in _WORD_DIGITS:
+            if digit is not None:
+                return None  # "hai ba" is no number
+            digit = _WORD_DIGITS[word]
+        elif word == "mười":
+            group += 10
+        elif word in ("mươi", "chục"):
+            group += (digit if digit is not None else 1) * 10
+            digit = None
+        elif word in ("linh", "lẻ"):
+            continue
+        elif word == "trăm":
+            group += (digit if digit is not None else 1) * 100
+            digit = None
+        elif word in SCALES:
+            scale = SCALES[word]
+            chunk = group + (digit or 0)
+            if chunk == 0 and total == 0:
+                chunk = Decimal(1)
+            if last_scale is not None and scale > last_scale:
+                total = (total + chunk) * scale  # "năm nghìn tỷ": the scales multiply
+            else:
+                total += chunk * scale
+            last_scale = scale
+            group, digit = Decimal(0), None
+        else:
+            return None
+    value = total + group + (digit or 0)
+    return value if value > 0 else None
+
+
+def masked_spans(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _MASK_RE.finditer(text)]
+    for m in _YEAR_RE.finditer(text):
+        if not _COUNT_NOUN_AFTER.match(text, m.end()):
+            spans.append(m.span())
+    return spans
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _extend(text: str, end: int) -> tuple[int, Decimal, bool, bool, bool]:
+    """Read the scale words, compound parts, % and currency after a number ending at `end`.
+
+    Returns (new_end, factor_or_added_value_info...) packed as: end, scale factor, has_scale,
+    is_percent, is_money.
+    """
+    factor = Decimal(1)
+    has_scale = False
+    m = _SCALE_RE.match(text, end)
+    if m:
+        factor = parse_scale(m.group(1))
+        has_scale = True
+        end = m.end()
+    is_percent = False
+    is_money = False
+    p = _PERCENT_RE.match(text, end)
+    if p:
+        is_percent = True
+        end = p.end()
+    else:
+        c = _CURRENCY_RE.match(text, end)
+        if c:
+            is_money = True
+            end = c.end()
+    return end, factor, has_scale, is_percent, is_money
+
+
+_COMPOUND_PART = re.compile(rf"\s+({_DIGITS})\s*({_SCALE_WORD})", re.IGNORECASE)
+
+
+def find_numbers(text: str) -> list[NumberMention]:
+    """Every figure in `text` that is not a date, time, year, code, phone number, age or ordinal."""
+    masks = masked_spans(text)
+    found: list[NumberMention] = []
+    taken_until = -1
+    for m in _NUMBER_RE.finditer(text):
+        start, digits_end = m.span(1)
+        if start < taken_until or _overlaps(start, digits_end, masks):
+            continue
+        if re.match(r"[^\W\d_]", text[digits_end : digits_end + 1]) and not _SCALE_RE.match(text, digits_end):
+            continue  # "H5N1", "3G", "100m": a code or a measure, not a figure
+        value = parse_digits(m.group(1))
+        end, factor, has_scale, is_percent, is_money = _extend(text, digits_end)
+        value *= factor
+        # Compound amounts: "3 tỷ 714 triệu 800 nghìn đồng", each part of a smaller scale.
+        while has_scale and not is_percent and not is_money:
+            part = _COMPOUND_PART.match(text, end)
+            if not part:
+                break
+            part_scale = parse_scale(part.group(2))
+            if part_scale >= factor:
+                break
+            value += parse_digits(part.group(1)) * part_scale
+            factor = part_scale
+            end = part.end()
+            c = _CURRENCY_RE.match(text, end)
+            if c:
+                is_money = True
+                end = c.end()
+                break
+        found.append(
+            NumberMention(
+                start, end, text[start:end], value, is_percent, is_money, has_scale, factor=factor
+            )
+        )
+        taken_until = end
+    found.extend(_find_word_numbers(text, masks, found))
+    found.sort(key=lambda n: n.start)
+    return found
+
+
+def _find_word_numbers(
+    text: str, masks: list[tuple[int, int]], digit_numbers: list[NumberMention]
+) -> list[NumberMention]:
+    found = []
+    taken = [(n.start, n.end) for n in digit_numbers]
+    for m in _WORD_NUMBER_RE.finditer(text):
+        raw = m.group(1).rstrip()
+        start, end = m.start(1), m.start(1) + len(raw)
+        words = raw.split()
+        # A lone digit word ("một", "năm" = five or year) or a lone scale is too weak to be a figure.
+        if len(words) < 2 and words[0].lower() not in ("mười", "trăm"):
+            continue
+        if _overlaps(start, end, masks) or _overlaps(start, end, taken):
+            continue
+        if _VAGUE_BEFORE.search(text, 0, start):
+            continue
+        # Trailing scale words belong to the number; the noun must follow the whole phrase.
+        if not _WORD_NUMBER_NOUN_AFTER.match(text, end):
+            continue
+        value = parse_number_words(words)
+        if value is None:
+            continue
+        is_money = bool(_CURRENCY_RE.match(text, end))
+        if is_money:
+            end = _CURRENCY_RE.match(text, end).end()
+        has_scale = any(w.lower() in SCALES for w in words)
+        found.append(NumberMention(start, end, text[start:end], value, False, is_money, has_scale, True))
+    return found

@@ -1,0 +1,215 @@
+"""HTML page -> article: title, publication date, author and body text, without page chrome.
+
+Real pages surround the article with navigation, "Tin liên quan" lists, sidebars, share bars,
+comments and footers, all full of figures that are not the article's. The body is the block
+with the most paragraph text and the fewest links (the idea behind readability and trafilatura);
+link lists and chrome-named blocks inside it are dropped. No per-site hints are needed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bs4 import BeautifulSoup, Comment, Tag
+
+from extract.numbers import normalize_text
+
+_CHROME_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "button", "svg", "template"]
+_CHROME_NAMES = re.compile(
+    r"related|lien-?quan|cung-?chuyen-?muc|tin-?khac|share|social|comment|binh-?luan|sidebar|widget|"
+    r"footer|header|menu|nav|breadcrumb|tags?\b|banner|advert|ads?\b|quang-?cao|popular|most-?read|doc-?nhieu|"
+    r"xem-?nhieu|weather|thoi-?tiet|hotline|pagination|paging|login|subscribe|counter|rating|print|toolbar",
+    re.I,
+)
+_BLOCKS = ["p", "h1", "h2", "h3", "h4", "li", "figcaption", "blockquote", "td", "th", "pre"]
+_DATELINE = re.compile(
+    r"(?:(?P<time1>\d{1,2}[:h]\d{2})\s*(?:\||-|,)?\s*)?"
+    r"(?:(?:Thứ\s+\w+|Chủ\s+nhật|T[2-7]|CN)\s*,?\s*)?"
+    r"(?:ngày\s+)?(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d{2})"
+    r"(?:\s*(?:\||-|,)?\s*(?P<time2>\d{1,2}[:h]\d{2}))?",
+    re.I,
+)
+
+
+@dataclass
+class Article:
+    title: str
+    published: date | None
+    author: str | None
+    paragraphs: list[str] = field(default_factory=list)
+    published_source: str | None = None  # which clue gave the date: meta, json-ld, time, dateline
+
+    @property
+    def text(self) -> str:
+        """Title and paragraphs, one per line: the text that facts' spans point into."""
+        return "\n\n".join([self.title, *self.paragraphs]) if self.title else "\n\n".join(self.paragraphs)
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"[ \t\r\f\v]+", " ", normalize_text(text)).strip()
+
+
+def _parse_iso(value: str) -> date | None:
+    value = value.strip()
+    for candidate in (value, value.replace("Z", "+00:00")):
+        try:
+            return datetime.fromisoformat(candidate).date()
+        except ValueError:
+            pass
+    m = re.match(r"((?:19|20)\d{2})-(\d{2})-(\d{2})", value)
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    return None
+
+
+def parse_dateline(text: str) -> date | None:
+    """A Vietnamese dateline: "04:05 | 15/05/2017", "Thứ Hai, 15/5/2017 - 08:30", "15-05-2017"."""
+    m = _DATELINE.search(text)
+    if not m:
+        return None
+    try:
+        return date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        return None
+
+
+def _json_ld_date(soup: BeautifulSoup) -> date | None:
+    for script in soup.find_all("script", type="application/ld+json"):
+        try:
+            data = json.loads(script.string or "")
+        except (json.JSONDecodeError, TypeError):
+            continue
+        items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+        for item in items:
+            if isinstance(item, dict) and item.get("datePublished"):
+                d = _parse_iso(str(item["datePublished"]))
+                if d:
+                    return d
+    return None
+
+
+def _meta(soup: BeautifulSoup, *names: str) -> str | None:
+    for name in names:
+        tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name}) or soup.find("meta", attrs={"itemprop": name})
+        if tag and tag.get("content"):
+            return str(tag["content"]).strip()
+    return None
+
+
+def _link_density(tag: Tag) -> float:
+    text = len(tag.get_text(" ", strip=True))
+    if not text:
+        return 1.0
+    links = sum(len(a.get_text(" ", strip=True)) for a in tag.find_all("a"))
+    return links / text
+
+
+def _is_chrome(tag: Tag) -> bool:
+    if tag.attrs is None:
+        return False
+    names = " ".join([*(tag.get("class") or []), tag.get("id") or "", tag.get("role") or ""])
+    return bool(names.strip()) and bool(_CHROME_NAMES.search(names))
+
+
+def _body_container(soup: BeautifulSoup) -> Tag:
+    """The element whose own paragraphs hold the most text, links discounted."""
+    best, best_score = soup.body or soup, 0.0
+    for tag in soup.find_all(["article", "div", "section", "main", "td"]):
+        paragraphs = [p for p in tag.find_all("p", recursive=False)]
+        paragraphs += [p for child in tag.find_all(["div", "section"], recursive=False) if not _is_chrome(child) for p in child.find_all("p", recursive=False)]
+        score = sum(len(p.get_text(" ", strip=True)) * (1 - _link_density(p)) for p in paragraphs)
+        if _is_chrome(tag):
+            score *= 0.2
+        if score > best_score:
+            best, best_score = tag, score
+    return best
+
+
+def parse_article(html: str | bytes, url: str | None = None) -> Article:
+    soup = BeautifulSoup(html, "html.parser")
+    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        node.extract()
+
+    title = (
+        _meta(soup, "og:title")
+        or (soup.find("h1").get_text(" ", strip=True) if soup.find("h1") else None)
+        or (soup.title.get_text(" ", strip=True) if soup.title else "")
+    )
+    published, source = None, None
+    meta_date = _meta(soup, "article:published_time", "datePublished", "pubdate", "publishdate", "date", "dc.date")
+    if meta_date and _parse_iso(meta_date):
+        published, source = _parse_iso(meta_date), "meta"
+    if published is None:
+        published = _json_ld_date(soup)
+        source = "json-ld" if published else None
+    if published is None:
+        time_tag = soup.find("time", attrs={"datetime": True})
+        if time_tag and _parse_iso(str(time_tag["datetime"])):
+            published, source = _parse_iso(str(time_tag["datetime"])), "time"
+    author = _meta(soup, "author", "article:author")
+
+    for tag in soup.find_all(_CHROME_TAGS):
+        tag.decompose()
+    container = _body_container(soup)
+    heading = soup.find("h1") or soup.find(["h2"], class_=re.compile("title", re.I))
+
+    if published is None:
+        # The dateline nearest the headline: the site's current-date bar sits far above it.
+        published, source = _dateline_near(heading, container), "dateline"
+        if published is None:
+            source = None
+
+    for tag in container.find_all(True):
+        if tag.decomposed if hasattr(tag, "decomposed") else False:
+            continue
+        if tag.name in ("ul", "ol", "div", "section", "table") and (_is_chrome(tag) or (_link_density(tag) > 0.5 and len(tag.get_text(strip=True)) > 0)):
+            tag.decompose()
+
+    paragraphs: list[str] = []
+    title_clean = _clean(title or "")
+    for block in container.find_all(_BLOCKS):
+        if block.find_parent(_BLOCKS):
+            continue  # its text is in the outer block
+        text = _clean(block.get_text("", strip=False))
+        if not text or text == title_clean or _DATELINE.fullmatch(text.strip(" |")):
+            continue
+        if paragraphs and paragraphs[-1] == text and block.name != "p":
+            continue
+        paragraphs.append(text)
+    if author is None and paragraphs and len(paragraphs[-1]) < 40 and not re.search(r"\d", paragraphs[-1]):
+        author = paragraphs[-1]
+    return Article(title=title_clean, published=published, author=author, paragraphs=paragraphs, published_source=source)
+
+
+def _dateline_near(heading: Tag | None, container: Tag) -> date | None:
+    candidates: list[str] = []
+    if heading is not None:
+        for node in heading.find_all_next(string=True, limit=40):
+            candidates.append(str(node))
+        for node in heading.find_all_previous(string=True, limit=10):
+            candidates.append(str(node))
+    candidates.append(container.get_text(" ", strip=True)[:300])
+    for text in candidates:
+        d = parse_dateline(text)
+        if d:
+            return d
+    return None
+
+
+def parse_text_article(text: str) -> Article:
+    """A plain-text article shaped like the seed: title line, dateline, paragraphs."""
+    lines = [line.strip() for line in normalize_text(text).splitlines()]
+    lines = [line for line in lines if line and line != "|"]
+    title = lines[0] if lines else ""
+    published = None
+    for line in lines[1:4]:
+        published = parse_dateline(line)
+        if published:
+            break
+    return Article(title=title, published=published, author=None, paragraphs=lines[1:], published_source="dateline" if published else None)

@@ -1,0 +1,338 @@
+"""The three steps of the pipeline as plain functions: scrape, extract, build.
+
+The Airflow DAGs call these and nothing else, so every step runs and is tested without Airflow
+(`asxh scrape`, `asxh process`, `asxh build`). Data flows one way:
+raw archive (immutable) -> staged articles (one JSON file per article) -> dbt -> warehouse.duckdb.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from extract import areas
+from extract.archive import FetchRecord, RawArchive, write_atomic
+from extract.contract import EXTRACTOR_VERSION
+from extract.facts import TOPIC_MIN_HITS, extract_facts, topic_hits
+from extract.fetch import HttpClient, decode_html
+from extract.pages import parse_article
+from extract.settings import Settings
+from extract.sources import discover, load_sources
+
+log = logging.getLogger(__name__)
+
+MAX_RETRYABLE_FAILURES = 5  # a page that failed this often for passing reasons is given up
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(2)
+
+
+def article_id(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- scrape
+
+@dataclass
+class ScrapeResult:
+    run_id: str
+    sources: int = 0
+    discovered: int = 0
+    new_pages: int = 0
+    failed: int = 0
+    skipped_known: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "errors": self.errors[:20]}
+
+
+def _should_fetch(url: str, latest: dict[str, FetchRecord], failures: dict[str, int]) -> bool:
+    record = latest.get(url)
+    if record is None:
+        return True
+    if record.ok:
+        return False
+    return record.retryable and failures.get(url, 0) < MAX_RETRYABLE_FAILURES
+
+
+def scrape(settings: Settings, client: HttpClient | None = None) -> ScrapeResult:
+    """Discover the article URLs of every source and fetch the ones not yet archived."""
+    archive = RawArchive(settings.raw_dir)
+    client = client or HttpClient(settings)
+    result = ScrapeResult(new_run_id())
+    latest = archive.latest_by_url()
+    failures: dict[str, int] = {}
+    for record in archive.records():
+        if not record.ok and record.retryable:
+            failures[record.url] = failures.get(record.url, 0) + 1
+    records: list[FetchRecord] = []
+    sources = load_sources(settings.sources_file)
+    result.sources = len(sources)
+    for source in sources:
+        found = discover(source, client, settings.max_listing_pages)
+        for error in found.errors:
+            log.error("source %s: %s", source.name, error)
+        result.errors.extend(f"{source.name}: {e}" for e in found.errors)
+        result.discovered += len(found.urls)
+        todo = [u for u in found.urls if _should_fetch(u, latest, failures)]
+        result.skipped_known += len(found.urls) - len(todo)
+        log.info("source %s: %d article URLs found, %d to fetch", source.name, len(found.urls), len(todo))
+        for i, url in enumerate(todo[: settings.max_pages_per_source], 1):
+            record = _fetch_article(client, archive, result.run_id, source.name, source.province, url)
+            records.append(record)
+            if record.ok:
+                result.new_pages += 1
+                log.info("[%d/%d] fetched %s", i, len(todo), url)
+            else:
+                result.failed += 1
+                result.errors.append(f"{url}: {record.error}")
+                log.error("[%d/%d] %s: %s%s", i, len(todo), url, record.error, " (will retry)" if record.retryable else "")
+    archive.write_log(result.run_id, records)
+    log.info("scrape %s: %d new pages, %d failed, %d already archived", result.run_id, result.new_pages, result.failed, result.skipped_known)
+    return result
+
+
+def _fetch_article(client: HttpClient, archive: RawArchive, run_id: str, source: str, province: str | None, url: str) -> FetchRecord:
+    fetched = client.get(url)
+    error, retryable, sha = fetched.error, fetched.retryable, None
+    content_type = fetched.headers.get("content-type")
+    if fetched.ok:
+        if content_type and not any(t in content_type.lower() for t in ("html", "xml", "text/plain")):
+            error, retryable = f"not an HTML page (content-type {content_type})", False
+        elif not fetched.body.strip():
+            error, retryable = "empty body", True
+        else:
+            sha = archive.store(fetched.body)
+    return FetchRecord(
+        run_id=run_id, source=source, kind="article", url=url, final_url=fetched.final_url,
+        status=fetched.status, fetched_at=fetched.fetched_at, sha256=sha, error=error,
+        retryable=retryable, etag=fetched.headers.get("etag"),
+        last_modified=fetched.headers.get("last-modified"), content_type=content_type,
+        bytes=len(fetched.body) if fetched.body is not None else None, province=province,
+    )
+
+
+# ---------------------------------------------------------------- extract
+
+@dataclass
+class ExtractResult:
+    articles: int = 0
+    kept: int = 0
+    skipped: int = 0
+    facts: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "errors": self.errors[:20]}
+
+
+def staged_path(settings: Settings, art_id: str) -> Path:
+    return settings.staged_dir / "articles" / f"{art_id}.json"
+
+
+def _is_current(path: Path, sha256: str) -> bool:
+    if not path.exists():
+        return False
+    try:
+        staged = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return False
+    return staged.get("raw_sha256") == sha256 and staged.get("extractor_version") == EXTRACTOR_VERSION
+
+
+def extract_pending(settings: Settings, force: bool = False) -> ExtractResult:
+    """Turn every archived article not yet staged (or staged by an older extractor) into a
+    staged article file with its facts. `force` re-extracts everything from the archive."""
+    archive = RawArchive(settings.raw_dir)
+    result = ExtractResult()
+    gazetteer = None
+    todo = [r for r in archive.latest_by_url().values() if r.ok and r.kind == "article"]
+    for i, record in enumerate(todo, 1):
+        path = staged_path(settings, article_id(record.url))
+        if not force and _is_current(path, record.sha256):
+            result.unchanged += 1
+            continue
+        gazetteer = gazetteer or areas.Gazetteer.load()
+        try:
+            staged = build_staged_article(record, archive.read(record.sha256), gazetteer)
+        except Exception as exc:  # one bad page must not stop the run; it is logged with its URL
+            log.exception("extract failed for %s", record.url)
+            result.errors.append(f"{record.url}: {exc.__class__.__name__}: {exc}")
+            continue
+        write_atomic(path, json.dumps(staged, ensure_ascii=False).encode("utf-8"))
+        result.articles += 1
+        if staged["status"] == "kept":
+            result.kept += 1
+            result.facts += len(staged["facts"])
+        else:
+            result.skipped += 1
+        log.info("[%d/%d] %s: %s, %d facts", i, len(todo), record.url, staged["status"] if staged["status"] == "kept" else f"skipped ({staged['skip_reason']})", len(staged["facts"]))
+    log.info("extract: %d articles written (%d kept, %d skipped), %d facts, %d unchanged, %d errors",
+             result.articles, result.kept, result.skipped, result.facts, result.unchanged, len(result.errors))
+    return result
+
+
+_VIETNAMESE_LETTERS = set("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
+
+
+def is_vietnamese(text: str) -> bool:
+    letters = [c for c in text.lower() if c.isalpha()]
+    if len(letters) < 50:
+        return False
+    return sum(c in _VIETNAMESE_LETTERS for c in letters) / len(letters) > 0.08
+
+
+def build_staged_article(record: FetchRecord, body: bytes, gazetteer: "areas.Gazetteer") -> dict:
+    html = decode_html(body, record.content_type)
+    article = parse_article(html, record.final_url or record.url)
+    text = article.text
+    hits = topic_hits(text)
+    status, reason = "kept", None
+    if not article.paragraphs:
+        status, reason = "skipped", "no article body found"
+    elif not is_vietnamese(text):
+        status, reason = "skipped", "not in Vietnamese"
+    elif hits < TOPIC_MIN_HITS:
+        status, reason = "skipped", f"not about social security ({hits} topic words, {TOPIC_MIN_HITS} needed)"
+    facts = []
+    if status == "kept":
+        facts = [f.to_json() for f in extract_facts(text, article.published, record.province, gazetteer)]
+    return {
+        "article_id": article_id(record.url),
+        "url": record.url,
+        "final_url": record.final_url,
+        "source": record.source,
+        "source_province": record.province,
+        "title": article.title,
+        "published": article.published.isoformat() if article.published else None,
+        "published_source": article.published_source,
+        "author": article.author,
+        "fetched_at": record.fetched_at,
+        "raw_sha256": record.sha256,
+        "status": status,
+        "skip_reason": reason,
+        "topic_hits": hits,
+        "extractor_version": EXTRACTOR_VERSION,
+        "extracted_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "text": text,
+        "facts": facts,
+    }
+
+
+# ---------------------------------------------------------------- build
+
+@contextmanager
+def warehouse_writer_lock(settings: Settings):
+    """The one-writer rule of DuckDB, kept by design: every writer of warehouse.duckdb takes this
+    exclusive lock first and a second writer waits for it, instead of failing on DuckDB's own lock."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    with open(settings.home / ".warehouse-writer.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def dbt_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        ASXH_HOME=str(settings.home),
+        DBT_PROFILES_DIR=str(settings.dbt_project_dir),
+        DBT_PROJECT_DIR=str(settings.dbt_project_dir),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DBT_TARGET_PATH=str(settings.home / "dbt_target"),
+        DBT_LOG_PATH=str(settings.home / "dbt_logs"),
+        DBT_USE_COLORS="false",
+    )
+    return env
+
+
+def _dbt_executable() -> str:
+    local = Path(sys.executable).parent / "dbt"
+    return str(local) if local.exists() else (shutil.which("dbt") or "dbt")
+
+
+def run_dbt(settings: Settings, *args: str) -> None:
+    command = [_dbt_executable(), *args]
+    log.info("running %s", " ".join(command))
+    completed = subprocess.run(command, cwd=settings.dbt_project_dir, env=dbt_env(settings), capture_output=True, text=True)
+    output = completed.stdout + completed.stderr
+    for line in output.splitlines():
+        log.info("dbt: %s", line)
+    if completed.returncode != 0:
+        tail = "\n".join(output.splitlines()[-30:])
+        raise RuntimeError(f"dbt {' '.join(args)} failed (exit {completed.returncode}):\n{tail}")
+
+
+def staged_article_count(settings: Settings) -> int:
+    folder = settings.staged_dir / "articles"
+    return sum(1 for _ in folder.glob("*.json")) if folder.exists() else 0
+
+
+def build_warehouse(settings: Settings) -> dict:
+    """dbt build (the only writer of the warehouse), then the static docs site."""
+    if staged_article_count(settings) == 0:
+        raise RuntimeError(f"nothing to build: no staged articles in {settings.staged_dir}/articles (run the extract step first)")
+    with warehouse_writer_lock(settings):
+        run_dbt(settings, "build")
+        run_dbt(settings, "docs", "generate", "--static")
+    docs = settings.home / "dbt_target" / "static_index.html"
+    settings.docs_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(docs, settings.docs_dir / "index.html")
+    return {"warehouse": str(settings.warehouse_path), "docs": str(settings.docs_dir / "index.html")}
+
+
+# ---------------------------------------------------------------- summary
+
+FACT_TABLES_IN_WAREHOUSE = {
+    "households": "fct_households",
+    "loans": "fct_loans",
+    "insurance_cards": "fct_insurance_cards",
+    "allowances": "fct_allowances",
+    "other": "fct_other_indicators",
+}
+
+
+def summary(settings: Settings) -> dict:
+    """What landed: pages fetched, articles kept and skipped, facts per fact table."""
+    import duckdb
+
+    archive = RawArchive(settings.raw_dir)
+    latest = archive.latest_by_url()
+    out: dict = {
+        "pages_fetched": sum(1 for r in latest.values() if r.ok),
+        "pages_failed": sum(1 for r in latest.values() if not r.ok),
+        "warehouse": str(settings.warehouse_path),
+        "docs": str(settings.docs_dir / "index.html"),
+    }
+    if not settings.warehouse_path.exists():
+        out["facts"] = {}
+        return out
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        rows = con.execute("select status, count(*) from main.dim_article group by status").fetchall()
+        out["articles"] = dict(rows)
+        out["facts"] = {
+            table: con.execute(f"select count(*) from main.{model}").fetchone()[0]
+            for table, model in FACT_TABLES_IN_WAREHOUSE.items()
+        }
+    finally:
+        con.close()
+    return out
+
+

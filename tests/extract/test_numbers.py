@@ -1,0 +1,101 @@
+from decimal import Decimal
+
+import pytest
+
+from extract.numbers import find_numbers, parse_number_words
+
+VALUES = [
+    ("1.000 hộ", Decimal(1000)),
+    ("12.660 lượt", Decimal(12660)),
+    ("3,34%", Decimal("3.34")),
+    ("14, 5%", Decimal("14.5")),
+    ("92.21%", Decimal("92.21")),
+    ("1,588,505 người", Decimal(1588505)),
+    ("58 nghìn hộ", Decimal(58000)),
+    ("19 ngàn thẻ", Decimal(19000)),
+    ("2 vạn suất", Decimal(20000)),
+    ("18 tỷ đồng", Decimal(18_000_000_000)),
+    ("18 tỉ đồng", Decimal(18_000_000_000)),
+    ("18tỷ đồng", Decimal(18_000_000_000)),
+    ("5,5 nghìn tỷ đồng", Decimal(5_500_000_000_000)),
+    ("1.000 tỷ đồng", Decimal(1_000_000_000_000)),
+    ("3 tỷ 714 triệu 800 nghìn đồng", Decimal(3_714_800_000)),
+    ("197 tỷ 908 triệu", Decimal(197_908_000_000)),
+    ("2.758.926 triệu đồng", Decimal(2_758_926_000_000)),
+    ("dư nợ 1.250 tỷ", Decimal(1_250_000_000_000)),
+    ("06 tỷ đồng", Decimal(6_000_000_000)),
+    ("05 hộ", Decimal(5)),
+    ("hai trăm hộ", Decimal(200)),
+    ("ba nghìn suất quà", Decimal(3000)),
+    ("mười lăm tỷ đồng", Decimal(15_000_000_000)),
+    ("năm 2016 có 2016 hộ", Decimal(2016)),
+]
+
+
+@pytest.mark.parametrize("text,expected", VALUES, ids=[v[0] for v in VALUES])
+def test_find_numbers_reads_value_when_vietnamese_format(text, expected):
+    found = find_numbers(text)
+    assert [n.value for n in found] == [expected]
+
+
+NOT_FIGURES = [
+    "04:05 | 15/05/2017",
+    "ngày 15/5",
+    "15-5-2017",
+    "15.5.2017",
+    "tháng 5/2017",
+    "Quý I/2019",
+    "năm 2016",
+    "giai đoạn 2016-2020",
+    "niên học 2016-2017",
+    "Nghị định 136/2013/NĐ-CP",
+    "Quyết định số 822/QĐ-UBND",
+    "Chỉ thị 05-CT/TW",
+    "Nghị quyết 04-NQ/HU",
+    "Điều 5, khoản 2",
+    "điện thoại 0211.3862.123",
+    "đường dây nóng 1900 1234",
+    "cụ 100 tuổi",
+    "lần thứ 3",
+    "6 tháng đầu năm",
+    "hàng trăm hộ",
+    "một ngày lương",
+    "một số hộ",
+    "số 25/77 ngõ Văn Cao",
+    "Lượt truy cập: 1.234.567",
+    "chủng virus H5N1",
+]
+
+
+@pytest.mark.parametrize("text", NOT_FIGURES, ids=NOT_FIGURES)
+def test_find_numbers_finds_nothing_when_not_a_statistic(text):
+    assert find_numbers(text) == []
+
+
+def test_find_numbers_reads_both_parts_when_fraction():
+    assert [n.value for n in find_numbers("16.003/80.276 hộ")] == [16003, 80276]
+
+
+def test_find_numbers_reads_every_link_when_slash_chain():
+    found = find_numbers("2.758.926 triệu đồng/98.081 hộ vay/2.592 tổ")
+    assert [n.value for n in found] == [2_758_926_000_000, 98081, 2592]
+
+
+def test_find_numbers_marks_percent_and_money():
+    percent, money = find_numbers("chiếm 3,34% với 18 tỷ đồng")
+    assert percent.is_percent and not percent.is_money
+    assert money.is_money and not money.is_percent
+
+
+def test_find_numbers_treats_ty_le_as_rate_not_scale():
+    (n,) = find_numbers("có 5 tỷ lệ")
+    assert n.value == 5 and not n.has_scale
+
+
+@pytest.mark.parametrize(
+    "words,expected",
+    [("hai trăm", 200), ("mười lăm", 15), ("một trăm linh năm", 105), ("năm nghìn tỷ", 5 * 10**12), ("ba mươi mốt", 31)],
+    ids=["hai trăm", "mười lăm", "một trăm linh năm", "năm nghìn tỷ", "ba mươi mốt"],
+)
+def test_parse_number_words_reads_value(words, expected):
+    assert parse_number_words(words.split()) == expected
