@@ -50,6 +50,7 @@ class AirflowStack:
         self.extra_env = extra_env or {}
         self.processes: dict[str, subprocess.Popen] = {}
         self._token: str | None = None
+        self.started_at = utc_now_iso()  # runs queued since then belong to this session
 
     # ------------------------------------------------------------ environment
 
@@ -95,6 +96,7 @@ class AirflowStack:
     # ------------------------------------------------------------ processes
 
     def start(self, timeout: float = 120) -> None:
+        self.started_at = utc_now_iso()
         self.home.mkdir(parents=True, exist_ok=True)
         logs = self.home / "process-logs"
         logs.mkdir(exist_ok=True)
@@ -133,12 +135,11 @@ class AirflowStack:
         raise AirflowError(f"airflow did not become healthy in {timeout:.0f}s (last health: {last})")
 
     def stop(self, timeout: float = 30) -> None:
+        # SIGTERM to each component alone: it then stops its own workers (seen: all gone in ~3 s);
+        # signalling the whole group at once made the scheduler wait on its workers.
         for name, proc in self.processes.items():
             if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
+                proc.terminate()
         deadline = time.monotonic() + timeout
         for name, proc in self.processes.items():
             try:
@@ -228,12 +229,30 @@ class AirflowStack:
             time.sleep(2)
         raise AirflowError(f"{dag_id} run {run_id} did not finish in {timeout:.0f}s")
 
+    def session_runs(self, dag_id: str, after: str) -> list[dict]:
+        """Runs of `dag_id` queued after `after`, oldest first, with their task states."""
+        runs = [r for r in self.runs(dag_id) if _since(r.get("queued_at"), after) or _since(r.get("run_after"), after)]
+        return [
+            {"run_id": r["dag_run_id"], "run_type": r.get("run_type"), "state": r["state"], "tasks": self.task_states(dag_id, r["dag_run_id"])}
+            for r in reversed(runs)
+        ]
+
+    def wait_all_runs(self, dag_id: str, after: str, timeout: float) -> list[dict]:
+        """Wait until every run of `dag_id` of this session has finished; return them."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            runs = self.session_runs(dag_id, after)
+            if all(r["state"] in FINISHED for r in runs):
+                return runs
+            time.sleep(2)
+        raise AirflowError(f"runs of {dag_id} did not finish in {timeout:.0f}s")
+
     def wait_triggered_run(self, dag_id: str, after: str, timeout: float) -> dict:
         """The first asset-triggered run of `dag_id` queued after `after` (ISO time), finished."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for run in self.runs(dag_id):
-                if run.get("run_type") == "asset_triggered" and (run.get("run_after") or "") >= after:
+                if run.get("run_type") == "asset_triggered" and _since(run.get("queued_at") or run.get("run_after"), after):
                     return self.wait_run(dag_id, run["dag_run_id"], max(1.0, deadline - time.monotonic()))
             time.sleep(2)
         raise AirflowError(f"no asset-triggered run of {dag_id} after {after} within {timeout:.0f}s")
@@ -243,28 +262,41 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
+def _since(timestamp: str | None, after: str) -> bool:
+    """Whether an API timestamp ("...Z" or "+00:00") is at or after `after`."""
+    if not timestamp:
+        return False
+    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")) >= datetime.fromisoformat(after)
+
+
 def run_pipeline(stack: AirflowStack, timeout: float = 1200) -> list[dict]:
     """Trigger the scrape DAG and follow the asset-triggered extract and build runs it causes.
 
-    Returns one record per DAG run (dag_id, run_id, state, task states). A step that found
-    nothing new is skipped and emits no asset, so the chain stops there, as it should.
+    The scheduler may also start a scheduled scrape run when the DAG is first unpaused; every
+    run of this session is followed, so whichever run fetched the pages, its consequences are
+    waited for. A step that found nothing new is skipped and emits no asset event, so the chain
+    stops there, as it should. Returns one record per DAG run of this session.
     """
+    started = stack.started_at
     stack.wait_for_dags()
     for dag_id in DAG_IDS:
         stack.unpause(dag_id)
-    started = utc_now_iso()
     run = stack.trigger("asxh_scrape")
     log.info("airflow: triggered asxh_scrape run %s", run["dag_run_id"])
-    chain = [("asxh_scrape", stack.wait_run("asxh_scrape", run["dag_run_id"], timeout))]
-    for next_dag in ("asxh_extract", "asxh_build"):
-        dag_id, finished = chain[-1]
-        states = stack.task_states(dag_id, finished["dag_run_id"])
-        log.info("airflow: %s run %s %s (tasks: %s)", dag_id, finished["dag_run_id"], finished["state"], states)
-        if finished["state"] != "success" or not any(s == "success" for s in states.values()):
-            break  # failed, or skipped because nothing new: no asset event, no downstream run
-        chain.append((next_dag, stack.wait_triggered_run(next_dag, started, timeout)))
-    records = []
-    for dag_id, finished in chain:
-        states = stack.task_states(dag_id, finished["dag_run_id"])
-        records.append({"dag_id": dag_id, "run_id": finished["dag_run_id"], "run_type": finished.get("run_type"), "state": finished["state"], "tasks": states})
-    return records
+    stack.wait_run("asxh_scrape", run["dag_run_id"], timeout)
+    deadline = time.monotonic() + timeout
+    upstream_emitted = True  # the scrape step is where the chain starts
+    for dag_id, next_dag in zip(DAG_IDS, (*DAG_IDS[1:], None)):
+        if not upstream_emitted and dag_id != "asxh_scrape":
+            break
+        finished = stack.wait_all_runs(dag_id, started, max(1.0, deadline - time.monotonic()))
+        emitted = any(r["state"] == "success" and "success" in r["tasks"].values() for r in finished)
+        if next_dag and emitted:
+            # The asset event queues the downstream run; wait until it exists before waiting on it.
+            stack.wait_triggered_run(next_dag, started, max(1.0, deadline - time.monotonic()))
+        upstream_emitted = emitted
+    return [
+        {**r, "dag_id": dag_id}
+        for dag_id in DAG_IDS
+        for r in stack.session_runs(dag_id, started)
+    ]

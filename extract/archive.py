@@ -34,6 +34,7 @@ class FetchRecord:
     run_id: str
     source: str
     kind: str  # "article" (listing pages and feeds are not logged: they change every run)
+    key: str  # the page's identity: source and path (sources.page_key)
     url: str  # canonical URL as discovered
     final_url: str | None
     status: int | None
@@ -89,9 +90,9 @@ class RawArchive:
                     if line.strip():
                         yield FetchRecord(**json.loads(line))
 
-    def latest_by_url(self) -> dict[str, FetchRecord]:
-        """The newest record of each URL (run ids sort by time)."""
+    def latest_by_key(self) -> dict[str, FetchRecord]:
+        """The newest record of each page (run ids sort by time)."""
         latest: dict[str, FetchRecord] = {}
         for record in self.records():
-            latest[record.url] = record
+            latest[record.key] = record
         return latest

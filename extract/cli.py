@@ -122,7 +122,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     for r in records:
         tasks = ", ".join(f"{k}={v}" for k, v in r["tasks"].items())
         print(f"  {r['dag_id']:<14} {r['state']:<8} {r['run_type'] or '':<16} {tasks}")
-    if len(records) == 1 and records[0]["state"] == "success":
+    if not any(r["dag_id"] == "asxh_extract" for r in records):
         print("  (nothing new was fetched, so no extract or build run was triggered)")
     print()
     print(format_summary(summary(settings)))

@@ -28,7 +28,7 @@ from extract.facts import TOPIC_MIN_HITS, extract_facts, topic_hits
 from extract.fetch import HttpClient, decode_html
 from extract.pages import parse_article
 from extract.settings import Settings
-from extract.sources import discover, load_sources
+from extract.sources import Source, discover, load_sources, page_key
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +39,9 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(2)
 
 
-def article_id(url: str) -> str:
-    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+def article_id(key: str) -> str:
+    """Stable id of an article: from its page key (source and path), not from its host."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
 # ---------------------------------------------------------------- scrape
@@ -59,13 +60,13 @@ class ScrapeResult:
         return {**asdict(self), "errors": self.errors[:20]}
 
 
-def _should_fetch(url: str, latest: dict[str, FetchRecord], failures: dict[str, int]) -> bool:
-    record = latest.get(url)
+def _should_fetch(key: str, latest: dict[str, FetchRecord], failures: dict[str, int]) -> bool:
+    record = latest.get(key)
     if record is None:
         return True
     if record.ok:
         return False
-    return record.retryable and failures.get(url, 0) < MAX_RETRYABLE_FAILURES
+    return record.retryable and failures.get(key, 0) < MAX_RETRYABLE_FAILURES
 
 
 def scrape(settings: Settings, client: HttpClient | None = None) -> ScrapeResult:
@@ -73,11 +74,11 @@ def scrape(settings: Settings, client: HttpClient | None = None) -> ScrapeResult
     archive = RawArchive(settings.raw_dir)
     client = client or HttpClient(settings)
     result = ScrapeResult(new_run_id())
-    latest = archive.latest_by_url()
+    latest = archive.latest_by_key()
     failures: dict[str, int] = {}
     for record in archive.records():
         if not record.ok and record.retryable:
-            failures[record.url] = failures.get(record.url, 0) + 1
+            failures[record.key] = failures.get(record.key, 0) + 1
     records: list[FetchRecord] = []
     sources = load_sources(settings.sources_file)
     result.sources = len(sources)
@@ -87,11 +88,11 @@ def scrape(settings: Settings, client: HttpClient | None = None) -> ScrapeResult
             log.error("source %s: %s", source.name, error)
         result.errors.extend(f"{source.name}: {e}" for e in found.errors)
         result.discovered += len(found.urls)
-        todo = [u for u in found.urls if _should_fetch(u, latest, failures)]
+        todo = [u for u in found.urls if _should_fetch(page_key(source, u), latest, failures)]
         result.skipped_known += len(found.urls) - len(todo)
         log.info("source %s: %d article URLs found, %d to fetch", source.name, len(found.urls), len(todo))
         for i, url in enumerate(todo[: settings.max_pages_per_source], 1):
-            record = _fetch_article(client, archive, result.run_id, source.name, source.province, url)
+            record = _fetch_article(client, archive, result.run_id, source, url)
             records.append(record)
             if record.ok:
                 result.new_pages += 1
@@ -105,7 +106,7 @@ def scrape(settings: Settings, client: HttpClient | None = None) -> ScrapeResult
     return result
 
 
-def _fetch_article(client: HttpClient, archive: RawArchive, run_id: str, source: str, province: str | None, url: str) -> FetchRecord:
+def _fetch_article(client: HttpClient, archive: RawArchive, run_id: str, source: Source, url: str) -> FetchRecord:
     fetched = client.get(url)
     error, retryable, sha = fetched.error, fetched.retryable, None
     content_type = fetched.headers.get("content-type")
@@ -117,11 +118,11 @@ def _fetch_article(client: HttpClient, archive: RawArchive, run_id: str, source:
         else:
             sha = archive.store(fetched.body)
     return FetchRecord(
-        run_id=run_id, source=source, kind="article", url=url, final_url=fetched.final_url,
+        run_id=run_id, source=source.name, kind="article", key=page_key(source, url), url=url, final_url=fetched.final_url,
         status=fetched.status, fetched_at=fetched.fetched_at, sha256=sha, error=error,
         retryable=retryable, etag=fetched.headers.get("etag"),
         last_modified=fetched.headers.get("last-modified"), content_type=content_type,
-        bytes=len(fetched.body) if fetched.body is not None else None, province=province,
+        bytes=len(fetched.body) if fetched.body is not None else None, province=source.province,
     )
 
 
@@ -160,9 +161,9 @@ def extract_pending(settings: Settings, force: bool = False) -> ExtractResult:
     archive = RawArchive(settings.raw_dir)
     result = ExtractResult()
     gazetteer = None
-    todo = [r for r in archive.latest_by_url().values() if r.ok and r.kind == "article"]
+    todo = [r for r in archive.latest_by_key().values() if r.ok and r.kind == "article"]
     for i, record in enumerate(todo, 1):
-        path = staged_path(settings, article_id(record.url))
+        path = staged_path(settings, article_id(record.key))
         if not force and _is_current(path, record.sha256):
             result.unchanged += 1
             continue
@@ -212,7 +213,8 @@ def build_staged_article(record: FetchRecord, body: bytes, gazetteer: "areas.Gaz
     if status == "kept":
         facts = [f.to_json() for f in extract_facts(text, article.published, record.province, gazetteer)]
     return {
-        "article_id": article_id(record.url),
+        "article_id": article_id(record.key),
+        "page_key": record.key,
         "url": record.url,
         "final_url": record.final_url,
         "source": record.source,
@@ -313,7 +315,7 @@ def summary(settings: Settings) -> dict:
     import duckdb
 
     archive = RawArchive(settings.raw_dir)
-    latest = archive.latest_by_url()
+    latest = archive.latest_by_key()
     out: dict = {
         "pages_fetched": sum(1 for r in latest.values() if r.ok),
         "pages_failed": sum(1 for r in latest.values() if not r.ok),

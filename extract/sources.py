@@ -83,6 +83,20 @@ def canonical_url(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
 
 
+def page_key(source: Source, url: str) -> str:
+    """A page's identity: its source and its path on the source's site.
+
+    The host is left out on purpose, so that a site that moves host (a newspaper's new domain,
+    or the demo site on another free port) keeps its pages' identities and nothing is fetched,
+    extracted or counted twice.
+    """
+    parts = urllib.parse.urlsplit(canonical_url(url))
+    home = urllib.parse.urlsplit(canonical_url(source.homepage))
+    if parts.netloc != home.netloc:
+        return f"{source.name}:{parts.netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+    return f"{source.name}:{parts.path}" + (f"?{parts.query}" if parts.query else "")
+
+
 def looks_like_article(url: str, source: Source) -> bool:
     if source.article_pattern:
         return re.search(source.article_pattern, url) is not None

@@ -1,0 +1,1 @@
+"""asxh-warehouse: Vietnamese social-security news -> facts. Never imports airflow or dbt."""
