@@ -12,7 +12,9 @@ import http.client
 import logging
 import re
 import socket
+import string
 import time
+import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -27,6 +29,8 @@ log = logging.getLogger(__name__)
 MAX_REDIRECTS = 5
 RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
 MAX_RETRY_AFTER = 120.0
+BODY_DEADLINE_TIMEOUTS = 5  # a whole body may take at most this many timeouts
+READ_CHUNK = 64 * 1024
 
 
 @dataclass
@@ -60,24 +64,35 @@ class _TooLarge(Exception):
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Bytes -> text: the declared charset if it decodes, else UTF-8, else windows-1258.
+    """Bytes -> text: a byte-order mark, else UTF-8 if the bytes are valid UTF-8, else the declared
+    charset (HTTP header, <meta>, <?xml encoding?>), else windows-1258, else windows-1252.
 
     Vietnamese sites still serve windows-1258 now and then, and some declare one encoding while
-    sending another; a declaration that fails to decode is not trusted.
+    sending another. UTF-8 is tried before the declaration because a page declared windows-1258
+    or ISO-8859-1 that is really UTF-8 would otherwise decode, without error, into mojibake;
+    legacy-encoded Vietnamese text is practically never valid UTF-8, so the order costs nothing.
     """
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if body.startswith(bom):
+            return body[len(bom):].decode(codec, errors="replace")
     declared = []
     if content_type:
-        m = re.search(r"charset=([\w-]+)", content_type, re.I)
+        m = re.search(r"charset=[\"']?([\w-]+)", content_type, re.I)
         if m:
             declared.append(m.group(1))
-    m = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", body[:4096], re.I)
-    if m:
-        declared.append(m.group(1).decode("ascii", "ignore"))
-    for encoding in [*declared, "utf-8", "cp1258", "cp1252"]:
+    head = body[:4096]
+    for pattern in (rb"<meta[^>]+charset=[\"']?([\w-]+)", rb"<\?xml[^>]+encoding=[\"']([\w-]+)"):
+        m = re.search(pattern, head, re.I)
+        if m:
+            declared.append(m.group(1).decode("ascii", "ignore"))
+    for encoding in ["utf-8", *declared, "cp1258", "cp1252"]:
         try:
-            return body.decode(_python_codec(encoding))
+            text = body.decode(_python_codec(encoding))
         except (UnicodeDecodeError, LookupError):
             continue
+        # windows-1258 writes most toned letters as a base letter plus a combining tone mark;
+        # compose them so that "ộ" is one character, as in UTF-8 pages.
+        return unicodedata.normalize("NFC", text) if _python_codec(encoding) == "cp1258" else text
     return body.decode("utf-8", errors="replace")
 
 
@@ -103,6 +118,20 @@ def _retry_after(headers: dict[str, str]) -> float | None:
         return None
 
 
+def _request_url(url: str) -> str:
+    """The URL as it goes on the wire: spaces and non-ASCII letters percent-encoded (UTF-8).
+
+    Vietnamese sites now and then link to paths with raw spaces or accented letters; http.client
+    refuses those outright. Existing %-escapes and all punctuation are kept as they are.
+    """
+    parts = urllib.parse.urlsplit(url)
+    netloc = parts.netloc
+    if not netloc.isascii():
+        netloc = netloc.encode("idna").decode("ascii")
+    path, query = (urllib.parse.quote(x, safe=string.punctuation) for x in (parts.path, parts.query))
+    return urllib.parse.urlunsplit((parts.scheme, netloc, path, query, ""))
+
+
 class HttpClient:
     """One client per run: it remembers robots.txt and the last request time of every host."""
 
@@ -111,6 +140,7 @@ class HttpClient:
         self._sleep = sleep
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._robots_unreachable: dict[str, str] = {}  # host -> why its robots.txt could not be read
         self._opener = urllib.request.build_opener(_LimitedRedirects())
 
     # -- politeness
@@ -136,7 +166,7 @@ class HttpClient:
         host = self._host(url)
         if host not in self._robots:
             self._robots[host] = None
-            result = self._request(host + "/robots.txt", {}, count_turn=True)
+            result = self._get_with_retries(host + "/robots.txt", {})
             if result.status == 200 and result.body is not None:
                 parser = urllib.robotparser.RobotFileParser()
                 parser.parse(decode_html(result.body).splitlines())
@@ -146,10 +176,16 @@ class HttpClient:
                 parser = urllib.robotparser.RobotFileParser()
                 parser.disallow_all = True
                 self._robots[host] = parser
+            elif result.retryable:
+                # RFC 9309: a robots.txt that cannot be had for a server or network fault means
+                # "assume complete disallow", for now; the pages are tried again on a later run.
+                self._robots_unreachable[host] = result.error or "unreachable"
         return self._robots[host]
 
     def allowed(self, url: str) -> bool:
         robots = self.robots(url)
+        if self._host(url) in self._robots_unreachable:
+            return False
         return robots is None or robots.can_fetch(self.settings.user_agent, url)
 
     def sitemaps(self, url: str) -> list[str]:
@@ -161,12 +197,21 @@ class HttpClient:
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
         """GET with robots.txt, the host's pause and retries; never raises for network faults."""
         if not self.allowed(url):
+            unreachable = self._robots_unreachable.get(self._host(url))
+            if unreachable:
+                return FetchResult(
+                    url, None, None, error=f"robots.txt unreachable ({unreachable}); host not crawled this run",
+                    retryable=True, fetched_at=_now(),
+                )
             return FetchResult(url, None, None, error="disallowed by robots.txt", fetched_at=_now())
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        return self._get_with_retries(url, headers)
+
+    def _get_with_retries(self, url: str, headers: dict[str, str]) -> FetchResult:
         result = FetchResult(url, None, None)
         for attempt in range(self.settings.max_retries + 1):
             result = self._request(url, headers, count_turn=True)
@@ -182,32 +227,45 @@ class HttpClient:
         host = self._host(url)
         if count_turn:
             self._wait_turn(host)
-        request = urllib.request.Request(
-            url,
-            headers={
-                "User-Agent": self.settings.user_agent,
-                "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5",
-                "Accept-Language": "vi,en;q=0.5",
-                **headers,
-            },
-        )
-        started = time.monotonic()
         fetched_at = _now()
+        try:
+            request = urllib.request.Request(
+                _request_url(url),
+                headers={
+                    "User-Agent": self.settings.user_agent,
+                    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5",
+                    "Accept-Language": "vi,en;q=0.5",
+                    **headers,
+                },
+            )
+        except (ValueError, UnicodeError) as exc:
+            # A malformed URL will not get better by asking again.
+            return FetchResult(url, None, None, error=f"invalid URL: {exc}", fetched_at=fetched_at)
+        started = time.monotonic()
+        timed_out = f"timed out after {self.settings.timeout:g}s"
         try:
             with self._opener.open(request, timeout=self.settings.timeout) as response:
                 response_headers = {k.lower(): v for k, v in response.headers.items()}
-                body = self._read_capped(response)
+                body = self._read_capped(response, started)
                 return FetchResult(
                     url, response.geturl(), response.status, response_headers, body,
                     fetched_at=fetched_at, elapsed=time.monotonic() - started,
                 )
         except urllib.error.HTTPError as exc:
+            exc.close()  # the error body is not wanted; free the connection
             response_headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
             if exc.code == 304:
-                return FetchResult(url, exc.geturl(), 304, response_headers, fetched_at=fetched_at)
+                return FetchResult(
+                    url, exc.geturl(), 304, response_headers, fetched_at=fetched_at, elapsed=time.monotonic() - started,
+                )
             reason = f"HTTP {exc.code}"
-            if exc.code in (301, 302, 303, 307, 308):
-                reason = f"too many redirects (more than {MAX_REDIRECTS}) or a redirect loop"
+            if 300 <= exc.code < 400:
+                # urllib raises a 3xx only when it would not follow it: too many hops, a loop,
+                # a Location it refuses (another scheme) or none at all.
+                if "infinite loop" in str(exc.reason):
+                    reason = f"too many redirects (more than {MAX_REDIRECTS}) or a redirect loop"
+                else:
+                    reason = f"HTTP {exc.code} redirect not followed: {exc.reason}"
             return FetchResult(
                 url, exc.geturl(), exc.code, response_headers, error=reason,
                 retryable=exc.code in RETRYABLE_STATUS, fetched_at=fetched_at,
@@ -218,22 +276,38 @@ class HttpClient:
         except http.client.IncompleteRead as exc:
             return FetchResult(url, None, None, error=f"truncated body ({len(exc.partial)} bytes read)", retryable=True, fetched_at=fetched_at)
         except (TimeoutError, socket.timeout):
-            return FetchResult(url, None, None, error=f"timed out after {self.settings.timeout:.0f}s", retryable=True, fetched_at=fetched_at)
+            return FetchResult(url, None, None, error=timed_out, retryable=True, fetched_at=fetched_at)
         except urllib.error.URLError as exc:
             reason = exc.reason
             if isinstance(reason, (TimeoutError, socket.timeout)):
-                return FetchResult(url, None, None, error=f"timed out after {self.settings.timeout:.0f}s", retryable=True, fetched_at=fetched_at)
+                return FetchResult(url, None, None, error=timed_out, retryable=True, fetched_at=fetched_at)
             return FetchResult(url, None, None, error=f"connection failed: {reason}", retryable=True, fetched_at=fetched_at)
         except (ConnectionError, http.client.HTTPException, OSError) as exc:
             return FetchResult(url, None, None, error=f"connection failed: {exc.__class__.__name__}: {exc}", retryable=True, fetched_at=fetched_at)
 
-    def _read_capped(self, response) -> bytes:
+    def _read_capped(self, response, started: float) -> bytes:
+        """The body, at most max_page_bytes, read within a few timeouts in all.
+
+        The socket timeout bounds each read, not the whole body: a server that drips a byte
+        now and then would hold the run forever, so the body as a whole has a deadline too.
+        """
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self.settings.max_page_bytes:
             raise _TooLarge()
-        body = response.read(self.settings.max_page_bytes + 1)
-        if len(body) > self.settings.max_page_bytes:
-            raise _TooLarge()
+        deadline = started + BODY_DEADLINE_TIMEOUTS * self.settings.timeout
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = response.read1(READ_CHUNK)  # returns after one receive, so the deadline is checked often
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > self.settings.max_page_bytes:
+                raise _TooLarge()
+            if time.monotonic() > deadline:
+                raise TimeoutError("body not received in time")
+        body = b"".join(chunks)
         if declared and declared.isdigit() and len(body) < int(declared):
             raise http.client.IncompleteRead(body, int(declared) - len(body))
         return body

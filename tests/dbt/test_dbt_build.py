@@ -1,0 +1,131 @@
+"""dbt builds the warehouse from staged fixture articles: models, tests and the docs site."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import duckdb
+import pytest
+import yaml
+
+from extract import contract
+from extract.archive import FetchRecord
+from extract.pipeline import article_id, build_staged_article, build_warehouse, staged_path
+from extract.settings import Settings
+from tests.conftest import DEMO_SITE, REPO, SEED_TEXT
+
+FIXTURE_PAGES = [
+    # (source, province, file): the seed as plain text, two layouts, one page that is not about social security
+    ("fixture-seed", "Vĩnh Phúc", SEED_TEXT),
+    ("baovinhphuc-demo", "Vĩnh Phúc", DEMO_SITE / "baovinhphuc/xa-hoi/song-lo-du-no-tin-dung-chinh-sach-dat-312-6-ty-dong.html"),
+    ("baonghean-demo", "Nghệ An", next((DEMO_SITE / "baonghean/an-sinh-xa-hoi").glob("*-[0-9]*.html"))),
+    ("baonghean-demo", "Nghệ An", next((DEMO_SITE / "baonghean/the-thao").glob("*.html"))),
+]
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory, gazetteer):
+    home = tmp_path_factory.mktemp("asxh-home")
+    settings = dataclasses.replace(Settings.from_env({}), home=home)
+    for source, province, path in FIXTURE_PAGES:
+        body = path.read_bytes()
+        if path.suffix == ".txt":
+            # A plain-text article is staged as a minimal HTML page: one paragraph per line.
+            lines = body.decode("utf-8").splitlines()
+            body = ("<html><body><h1>" + lines[0] + "</h1>" + "".join(f"<p>{l}</p>" for l in lines[1:] if l.strip()) + "</body></html>").encode()
+        key = f"{source}:/{path.name}"
+        record = FetchRecord(run_id="fixture", source=source, kind="article", key=key, url=f"https://example.invalid/{path.name}",
+                             final_url=None, status=200, fetched_at="2026-01-01T00:00:00+00:00", sha256="0" * 64,
+                             error=None, retryable=False, province=province, content_type="text/html")
+        staged = build_staged_article(record, body, gazetteer)
+        target = staged_path(settings, article_id(key))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(staged, ensure_ascii=False), encoding="utf-8")
+    result = build_warehouse(settings)
+    con = duckdb.connect(str(settings.warehouse_path))
+    yield settings, con, result
+    con.close()
+
+
+def _rows(con, sql):
+    return con.execute(sql).fetchall()
+
+
+def test_dbt_build_lands_seed_figures_in_their_fact_tables_when_built_from_fixtures(warehouse):
+    _, con, _ = warehouse
+    assert _rows(con, "select unit, qualifier from fct_insurance_cards where value = 9300") == [("card", "more_than")]
+    assert _rows(con, "select unit, qualifier, period_start from fct_households where value = 3.34") == [("percent", "exact", __import__("datetime").date(2016, 1, 1))]
+    assert _rows(con, "select unit, qualifier from fct_allowances where value = 18000000000") == [("vnd", "more_than")]
+
+
+def test_dbt_build_keeps_skipped_pages_out_of_fact_tables_when_not_about_social_security(warehouse):
+    _, con, _ = warehouse
+    skipped = _rows(con, "select article_id from dim_article where status = 'skipped'")
+    assert len(skipped) == 1
+    for table in ("fct_households", "fct_loans", "fct_insurance_cards", "fct_allowances", "fct_other_indicators"):
+        assert _rows(con, f"select count(*) from {table} where article_id = '{skipped[0][0]}'") == [(0,)]
+
+
+def test_dbt_build_writes_static_docs_site_when_built(warehouse):
+    settings, _, result = warehouse
+    html = (settings.docs_dir / "index.html").read_text(encoding="utf-8")
+    assert "fct_households" in html and "dim_metric" in html
+    assert result["docs"].endswith("index.html")
+
+
+def test_every_fact_row_reaches_its_sentence_when_joined_to_its_article(warehouse):
+    _, con, _ = warehouse
+    rows = _rows(con, """
+        select f.value, substring(a.article_text, f.span_start + 1, f.span_end - f.span_start), f.sentence, a.article_text
+        from fct_insurance_cards f join dim_article a using (article_id)""")
+    assert rows
+    for _value, mention, sentence, text in rows:
+        assert mention and mention in sentence and sentence in text
+
+
+def _accepted_values(model_yaml: str, column: str) -> list[str]:
+    doc = yaml.safe_load((REPO / "dbt_project" / model_yaml).read_text(encoding="utf-8"))
+    for col in doc["models"][0]["columns"]:
+        if col["name"] == column:
+            for test in col.get("data_tests", []):
+                if isinstance(test, dict) and "accepted_values" in test:
+                    return test["accepted_values"]["arguments"]["values"]
+    raise AssertionError(f"no accepted_values on {model_yaml}:{column}")
+
+
+@pytest.mark.parametrize(
+    "model_yaml,column,enum",
+    [
+        ("models/staging/stg_news__facts.yml", "fact_table", contract.FACT_TABLES),
+        *[(f"models/marts/{m}.yml", "unit", contract.UNITS) for m in ("fct_households", "fct_loans", "fct_insurance_cards", "fct_allowances", "fct_other_indicators")],
+        *[(f"models/marts/{m}.yml", "qualifier", contract.QUALIFIERS) for m in ("fct_households", "fct_loans", "fct_insurance_cards", "fct_allowances", "fct_other_indicators")],
+        *[(f"models/marts/{m}.yml", "area_level", contract.AREA_LEVELS) for m in ("fct_households", "fct_loans", "fct_insurance_cards", "fct_allowances", "fct_other_indicators")],
+    ],
+)
+def test_dbt_accepted_values_equal_python_contract(model_yaml, column, enum):
+    assert sorted(_accepted_values(model_yaml, column)) == sorted(enum)
+
+
+def test_beneficiary_group_seed_equals_python_contract():
+    import csv
+
+    with open(REPO / "dbt_project/seeds/beneficiary_groups.csv", encoding="utf-8") as fh:
+        assert sorted(r["group_code"] for r in csv.DictReader(fh)) == sorted(contract.GROUPS)
+
+
+def test_every_model_and_column_is_documented_in_the_manifest(warehouse):
+    settings, _, _ = warehouse
+    manifest = json.loads((settings.home / "dbt_target" / "manifest.json").read_text())
+    catalog = json.loads((settings.home / "dbt_target" / "catalog.json").read_text())
+    missing = []
+    for unique_id, node in manifest["nodes"].items():
+        if node["resource_type"] != "model":
+            continue
+        if not node["description"].strip():
+            missing.append(unique_id)
+        columns = catalog["nodes"][unique_id]["columns"]
+        for name in columns:
+            if not node["columns"].get(name, {}).get("description", "").strip():
+                missing.append(f"{unique_id}.{name}")
+    assert missing == []
