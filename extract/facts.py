@@ -34,7 +34,7 @@ E = r"(?![\wà-ỹĐđ])"  # a word end
 _PERSON_NOUNS = (
     r"người|đối tượng|nhân khẩu|trường hợp|lao động|học sinh|sinh viên|học viên|trẻ em|trẻ|cháu|em|cụ|"
     r"tân binh|thanh niên|bệnh nhân|hội viên|công nhân|đoàn viên|thành viên|thân nhân|thương binh|"
-    r"bệnh binh|nạn nhân|người dân|ca|bà mẹ|mẹ|cựu chiến binh|chiến sĩ|liệt sĩ|người lao động"
+    r"bệnh binh|nạn nhân|người dân|ca|bà mẹ|mẹ|cựu chiến binh|chiến sĩ|liệt sĩ|người lao động|nhân khẩu|khẩu"
 )
 _UNIT_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("household_time", re.compile(rf"\s*(?:lượt\s+(?:hộ|khách hàng)){E}", re.I)),
@@ -95,11 +95,21 @@ XKLD = r"(?:xuất khẩu lao động|XKLĐ|đi làm việc (?:ở|tại) nướ
 
 # Order matters: the first rule whose words appear in the window wins; money and loans come
 # before the groups they are for ("vay" beats "hộ nghèo").
+DISASTER = r"(?:lũ|lụt|bão|thiên tai|sạt lở|lốc|thiếu đói|cứu đói|giáp hạt|sập|hư hỏng|tốc mái|hỏa hoạn|cháy)"
+COVID = r"(?:Covid|dịch bệnh|đại dịch|ảnh hưởng (?:của |bởi )?dịch)"
+MONTHLY = r"(?:trợ cấp|phụ cấp|lương hưu)[^.;]{0,25}(?:hằng|hàng) tháng"
+REGULAR = r"trợ cấp (?:xã hội )?thường xuyên|bảo trợ xã hội|trợ cấp xã hội"
+SUPPORT = rf"{W}(?:hỗ trợ|trợ giúp|chi trả|hưởng trợ cấp|được hưởng|chi hỗ trợ){E}"
+
+# Order matters among strong rules: the first whose words appear in the window wins, so the
+# specific come before the general and money and loans before the groups they are for.
+# A "¤" in a pattern is the figure itself: "¤ so với cùng kỳ" reads the words right after it.
 RULES: list[Rule] = [
     # percent
     _r("loans", "overdue_loan_ratio", "percent", r"nợ quá hạn"),
-    _r("other", "plan_completion_rate", "percent", r"kế hoạch|chỉ tiêu (?:giao|đề ra|năm)|KH\b"),
-    _r("other", "year_on_year_ratio", "percent", r"cùng kỳ"),
+    _r("loans", "loan_share_of_total", "percent", r"¤[^.;]{0,15}(?:tổng dư nợ|tổng nguồn vốn)"),
+    _r("other", "plan_completion_rate", "percent", r"¤\s*(?:so với\s+)?(?:kế hoạch|KH\b|chỉ tiêu|mục tiêu)"),
+    _r("other", "year_on_year_ratio", "percent", r"¤\s*(?:so với\s+)?cùng kỳ"),
     _r("households", "multidimensional_poverty_rate", "percent", r"nghèo đa chiều"),
     _r("households", "poor_and_near_poor_household_rate", "percent", r"(?:tỷ lệ|tỉ lệ) (?:hộ )?nghèo,? (?:và |và hộ )?(?:hộ )?cận nghèo"),
     _r("households", "near_poor_household_rate", "percent", r"(?:tỷ lệ|tỉ lệ) (?:hộ )?cận nghèo"),
@@ -116,19 +126,20 @@ RULES: list[Rule] = [
     _r("other", "school_attendance_rate", "percent", r"đến trường|đi học"),
     _r("other", "other_rate", "percent", r"."),
     # money
-    _r("allowances", "gift_package_value", "vnd", r"mỗi suất|mỗi phần quà|/suất|suất quà trị giá|trị giá mỗi|mỗi suất quà"),
-    _r("allowances", "allowance_per_beneficiary", "vnd", r"/(?:người|hộ|đối tượng|tháng)|mỗi (?:người|hộ|đối tượng)|mức (?:trợ cấp|hỗ trợ|chuẩn)"),
     _r("loans", "overdue_loan_amount", "vnd", r"nợ quá hạn"),
     _r("loans", "outstanding_loan_balance", "vnd", r"dư nợ"),
     _r("loans", "interest_collected", "vnd", r"thu lãi|lãi thu|tiền lãi"),
+    _r("loans", "loan_repayment_amount", "vnd", r"thu nợ|doanh số thu"),
     _r("other", "borrower_savings_deposits", "vnd", r"tiết kiệm|tiền gửi"),
     _r("loans", "labour_export_loan_amount", "vnd", rf"(?:vay|cho vay).{{0,40}}{XKLD}"),
+    _r("loans", "job_creation_loan_amount", "vnd", r"(?:vay|cho vay)[^.;]{0,30}(?:giải quyết việc làm|tạo việc làm)"),
     _r("loans", "preferential_loan_amount", "vnd", LOAN),
     _r("insurance_cards", "health_insurance_cards_donated_value", "vnd", rf"thẻ {BHYT}"),
     _r("insurance_cards", "social_insurance_books_donated_value", "vnd", rf"sổ {BHXH}"),
-    _r("allowances", "monthly_allowance_amount", "vnd", r"(?:trợ cấp|phụ cấp) hằng tháng|(?:trợ cấp|phụ cấp) hàng tháng"),
-    _r("allowances", "regular_allowance_amount", "vnd", r"trợ cấp (?:xã hội )?thường xuyên|bảo trợ xã hội"),
-    _r("allowances", "relief_amount", "vnd", r"cứu trợ|cứu đói|hỗ trợ khẩn cấp"),
+    _r("allowances", "covid_support_amount", "vnd", COVID),
+    _r("allowances", "monthly_allowance_amount", "vnd", MONTHLY),
+    _r("allowances", "regular_allowance_amount", "vnd", REGULAR),
+    _r("allowances", "relief_amount", "vnd", rf"cứu trợ|cứu đói|hỗ trợ khẩn cấp|{DISASTER}"),
     _r("allowances", "tet_gift_amount", "vnd", r"quà.{0,60}Tết|Tết.{0,60}quà"),
     _r("allowances", "gift_amount", "vnd", r"quà"),
     _r("other", "poverty_fund_raised", "vnd", r"[Qq]u[ỹỹ]|vì người nghèo|ủng hộ|vận động"),
@@ -148,40 +159,48 @@ RULES: list[Rule] = [
     # houses
     _r("other", "gratitude_houses_built_or_repaired", "house", r"tình nghĩa"),
     _r("other", "houses_built_for_poor", "house", r"."),
+    # things counted that are neither people nor households
+    _r("loans", "loan_savings_groups", "other", r"tổ tiết kiệm"),
+    _r("allowances", "relief_rice_kg", "other", r"¤\s*(?:tấn|tạ|kg|ki-lô-gam)\s+gạo"),
     # people and households
     _r("loans", "labour_export_loan_borrowers", PEOPLE, rf"(?:vay|cho vay).{{0,40}}{XKLD}"),
+    _r("loans", "job_creation_loan_borrowers", PEOPLE, r"(?:vay|cho vay)[^.;]{0,30}(?:giải quyết việc làm|tạo việc làm)"),
     _r("loans", "student_loan_borrowers", "person person_time", rf"vay.{{0,40}}(?:học sinh|sinh viên)|(?:học sinh|sinh viên).{{0,40}}vay"),
     _r("loans", "outstanding_loan_borrowers", PEOPLE, r"còn dư nợ|đang dư nợ|hộ dư nợ|khách hàng (?:còn )?dư nợ"),
     _r("loans", "preferential_loan_borrowers", PEOPLE, LOAN),
-    _r("allowances", "monthly_allowance_recipients", PEOPLE, r"(?:trợ cấp|phụ cấp) (?:hằng|hàng) tháng"),
-    _r("allowances", "regular_allowance_recipients", PEOPLE, r"trợ cấp (?:xã hội )?thường xuyên|bảo trợ xã hội"),
+    _r("households", "escaped_poverty_households", "household household_time", r"thoát nghèo|vượt (?:qua )?ngưỡng nghèo|thoát khỏi (?:đói )?nghèo|ra khỏi (?:danh sách )?hộ nghèo"),
+    _r("allowances", "covid_support_recipients", PEOPLE, COVID),
+    _r("allowances", "regular_allowance_recipients", PEOPLE, REGULAR),
+    _r("allowances", "monthly_allowance_recipients", PEOPLE, MONTHLY),
     _r("allowances", "relief_recipients", PEOPLE, r"cứu trợ|cứu đói|hỗ trợ gạo|hỗ trợ khẩn cấp"),
     _r("allowances", "tet_gift_packages", PEOPLE, r"quà.{0,60}Tết|Tết.{0,60}quà"),
     _r("allowances", "gift_packages", PEOPLE, rf"{W}quà{E}"),
     _r("insurance_cards", "health_insurance_participants", PEOPLE, BHYT),
     _r("insurance_cards", "social_insurance_participants", PEOPLE, BHXH),
+    _r("allowances", "relief_recipients", PEOPLE, rf"{SUPPORT}[^.;]{{0,60}}{DISASTER}|{DISASTER}[^.;]{{0,60}}{SUPPORT}"),
     _r("other", "labour_export_counselling", PEOPLE, r"tư vấn"),
     _r("other", "workers_sent_abroad", PEOPLE, XKLD),
     _r("other", "job_placements", PEOPLE, r"việc làm"),
     _r("other", "vocational_trainees", PEOPLE, r"đào tạo nghề|học nghề|dạy nghề"),
-    _r("households", "escaped_poverty_households", "household household_time", r"thoát nghèo", weak=True),
+    _r("allowances", "allowance_recipients", PEOPLE, SUPPORT),
     _r("households", "new_poor_households", "household household_time", r"(?:hộ nghèo|hộ cận nghèo) phát sinh|tái nghèo", weak=True),
     _r("households", "poor_and_near_poor_households", "household household_time", r"hộ nghèo,? (?:và )?(?:hộ )?cận nghèo", weak=True),
     _r("households", "near_poor_households", "household household_time", r"cận nghèo", weak=True),
     _r("households", "poor_households", "household household_time", r"hộ nghèo", weak=True),
-    _r("households", "households_total", "household", r"hộ dân|hộ gia đình|tổng số hộ|hộ với|nghìn hộ", weak=True),
+    # "Xã hiện có 4.870 hộ": a bare count of households is the total.
+    _r("households", "households_total", "household", r"hộ dân|hộ gia đình|tổng số hộ|¤\s*hộ(?:\s*[,.;]|\s*$|\s+(?:với|là|trong))", weak=True),
     _r("other", "other_count", PEOPLE + " other", r"."),
 ]
 
 _CHANGE_BEFORE = re.compile(
-    rf"{W}(tăng|giảm)(?:\s+(?:thêm|được|mạnh|nhẹ|đáng kể|bình quân|trung bình|mỗi năm|gần|hơn|khoảng|trên|ước|xấp xỉ|chỉ))*\s*$",
+    rf"{W}(tăng|giảm)(?:\s+trưởng)?(?:\s+(?:thêm|được|mạnh|nhẹ|đáng kể|bình quân|trung bình|mỗi năm|gần|hơn|khoảng|trên|ước|xấp xỉ|chỉ|đạt|là|ở mức))*\s*$",
     re.I,
 )
 _LEVEL_AFTER_CHANGE = re.compile(r"(?:xuống|lên|còn|từ)\s*(?:còn|mức|tới)?\s*$", re.I)
 _COMPARISON_AFTER = re.compile(r"^[^;.]{0,40}?so (?:với|cùng kỳ)", re.I)
 _TARGET = re.compile(
     rf"{W}(?:phấn đấu|mục tiêu|chỉ tiêu|dự kiến|định hướng|kế hoạch (?:năm|giai đoạn|đề ra)|đề ra|sẽ|cần|yêu cầu|tiêu chí|"
-    rf"chuẩn nghèo|phải đạt|đặt ra|nhằm đạt|hướng tới|quy định){E}",
+    rf"phải đạt|đặt ra|nhằm đạt|hướng tới){E}",
     re.I,
 )
 _CRITERIA_AFTER = re.compile(r"\s*(?:trở lên|trở xuống|trở đi)", re.I)
@@ -232,6 +251,8 @@ class _Candidate:
     end: int
     value: Decimal
     qualifier: str = "exact"
+    # The next figure shares this one's words: "3.958/31.526 hộ nghèo", "200 - 250 hộ".
+    joined_to_next: bool = False
 
 
 def _clause_bounds(text: str, sentence: Sentence, pos: int) -> tuple[int, int]:
@@ -249,7 +270,9 @@ def _windows(text: str, c: _Candidate, neighbours: list[NumberMention]) -> list[
     n = c.number
     c_start, c_end = _clause_bounds(text, c.sentence, n.start)
     prev_end = max([m.end for m in neighbours if m.end <= n.start and m.start >= c_start], default=c_start)
-    next_start = min([m.start for m in neighbours if m.start >= c.end and m.start < c_end], default=c_end)
+    later = sorted(m.start for m in neighbours if m.start >= c.end and m.start < c_end)
+    # A figure joined to the next one reads the words after that one too.
+    next_start = (later[1] if len(later) > 1 else c_end) if c.joined_to_next else (later[0] if later else c_end)
     own_after = " ¤ " + re.split(r"[.;:]", text[c.end:next_start], maxsplit=1)[0]
     return [
         own_after,
@@ -270,19 +293,23 @@ def _distance(rule: Rule, window: str) -> int | None:
 
 
 def classify(text: str, c: _Candidate, neighbours: list[NumberMention]) -> tuple[str, str] | None:
-    """What a figure measures: a strong rule (an action: lending, cards, allowances ...) in the
-    nearest window wins, the nearest match first; weak rules name only whose figure it is
-    ("hộ nghèo") and decide only where no action is named; else the unit's catch-all."""
-    windows = _windows(text, c, neighbours)
+    """What a figure measures. Strong rules name an action (lending, cards, allowances ...) and
+    the first in RULES order wins; weak rules name only whose figure it is ("hộ nghèo") and decide
+    where no action is named at that distance; else the unit's catch-all."""
+    after, near, clause, sentence = _windows(text, c, neighbours)
     rules = [r for r in RULES if c.unit in r.units and r.pattern.pattern != "."]
-    for weak in (False, True):
+    strong = [r for r in rules if not r.weak]
+    weak = [r for r in rules if r.weak]
+    # The figure's own words first (after it and since the figure before it), then its clause,
+    # then its sentence; at each level an action beats a subject.
+    for windows in ((after, near), (clause,), (sentence,)):
         for window in windows:
-            hits = []
-            for order, rule in enumerate(rules):
-                if rule.weak == weak:
-                    d = _distance(rule, window)
-                    if d is not None:
-                        hits.append((d, order, rule))
+            rule = next((r for r in strong if r.pattern.search(window)), None)
+            if rule:
+                return rule.fact_table, rule.metric
+        for window in windows:
+            # Subjects: the one named nearest the figure ("58 nghìn hộ dân ... tỷ lệ hộ nghèo").
+            hits = [(d, order, r) for order, r in enumerate(weak) for d in [_distance(r, window)] if d is not None]
             if hits:
                 rule = min(hits, key=lambda h: h[:2])[2]
                 return rule.fact_table, rule.metric
@@ -339,6 +366,49 @@ def _change(text: str, c: _Candidate, prev_end: int) -> str | None:
     return None
 
 
+_MASS_TO_KG = {"tấn": Decimal(1000), "tạ": Decimal(100), "kg": Decimal(1), "ki-lô-gam": Decimal(1)}
+
+_PER_BEFORE = re.compile(
+    rf"(?:{W}mỗi|{W}một|{W}bình quân|{W}trung bình)\s+(?:suất(?: quà)?|phần quà|hộ|người|đối tượng|trường hợp|gia đình|em|cháu|cụ|khẩu|lao động|tháng)[^.;¤]{{0,40}}$"
+    rf"|{W}(?:mức (?:trợ cấp|hỗ trợ|chuẩn|quà|tặng)|trị giá|định mức)[^.;]{{0,25}}$",
+    re.I,
+)
+_PER_AFTER = re.compile(
+    r"^\s*(?:/\s*(?:suất|phần|người|hộ|đối tượng|tháng|khẩu|trường hợp|em|cháu)|(?:cho )?(?:mỗi|một) (?:suất|phần|người|hộ|đối tượng|trường hợp|em|cháu|khẩu))",
+    re.I,
+)
+
+
+def _per_beneficiary(text: str, c: _Candidate, prev_end: int) -> tuple[str, str] | None:
+    """A money amount per gift, person or household ("mỗi suất quà 450.000 đồng",
+    "500.000 đồng/người/tháng"): an allowances fact in vnd, by facts.md."""
+    if c.unit != "vnd":
+        return None
+    before = text[max(prev_end, c.number.start - 80):c.number.start]
+    after = text[c.end:c.end + 40]
+    if not (_PER_BEFORE.search(before) or _PER_AFTER.match(after)):
+        return None
+    if re.search(r"quà|suất", before + after, re.I):
+        return "allowances", "gift_package_value"
+    return "allowances", "allowance_per_beneficiary"
+
+
+def _level_changed(text: str, c: _Candidate, earlier: list[tuple[_Candidate, Fact]]) -> Fact | None:
+    """The level a change refers to: the nearest earlier figure of its clause that is a level,
+    in the same unit (an absolute change) or any unit (a relative change in %)."""
+    clause_start, _ = _clause_bounds(text, c.sentence, c.number.start)
+    for cand, fact in reversed(earlier):
+        if fact.metric.endswith(("_increase", "_reduction")):
+            continue
+        if c.number.start - cand.end > 120:
+            break
+        if cand.unit == c.unit or c.unit == "percent":
+            # A level in an earlier clause still counts when only commas part them.
+            if cand.number.start >= clause_start or ";" not in text[cand.end:c.number.start]:
+                return fact
+    return None
+
+
 def _to_number(value: Decimal, unit: str) -> float | int:
     if unit == "vnd" or value == value.to_integral_value():
         return int(value)
@@ -374,10 +444,12 @@ def extract_facts(
         candidates = _candidates(text, sentence, nums)
         exprs = time_expressions(sentence.text, published)
         spans = [(c.number.start - sentence.start, c.end - sentence.start) for c in candidates]
+        earlier: list[tuple[_Candidate, Fact]] = []  # the sentence's facts so far: a change's level
         for i, c in enumerate(candidates):
-            fact = _fact(text, c, nums, spans[i], spans[:i] + spans[i + 1 :], exprs, published, resolver)
+            fact = _fact(text, c, nums, spans[i], spans[:i] + spans[i + 1 :], exprs, published, resolver, earlier)
             if fact is not None:
                 facts.append(fact)
+                earlier.append((c, fact))
     return merge_mentions(facts)
 
 
@@ -385,15 +457,17 @@ def _candidates(text: str, sentence: Sentence, nums: list[NumberMention]) -> lis
     out: list[_Candidate] = []
     for i, n in enumerate(nums):
         unit, end = unit_of(text, n)
+        joined = False
         if unit is None and i + 1 < len(nums):
             nxt = nums[i + 1]
             between = text[n.end:nxt.start]
             # A fraction "16.003/80.276 hộ" or a range "5.000 - 8.000 suất quà" shares the next unit.
             if between.strip() == "/" or _RANGE_SEP.match(between):
                 unit, _ = unit_of(text, nxt)
+                joined = True
         if unit is None:
             continue
-        out.append(_Candidate(n, sentence, unit, end, n.value))
+        out.append(_Candidate(n, sentence, unit, end, n.value, joined_to_next=joined))
     _apply_ranges(text, out)
     return out
 
@@ -426,23 +500,33 @@ def _fact(
     exprs: list,
     published: date | None,
     resolver: "areas.AreaResolver",
+    earlier: list[tuple[_Candidate, Fact]],
 ) -> Fact | None:
     n = c.number
     clause_start, _ = _clause_bounds(text, c.sentence, n.start)
     if _is_target(text, c, clause_start):
         return None
     prev_end = max([m.end for m in nums if m.end <= n.start], default=c.sentence.start)
+    change = _change(text, c, prev_end)
+    level = _level_changed(text, c, earlier) if change else None
+    per_unit = None if change else _per_beneficiary(text, c, prev_end)
     if _MULTIPLE_BEFORE.search(text[prev_end:n.start]) and re.match(r"\s*lần", text[c.end:]):
         table_metric: tuple[str, str] | None = ("other", "target_multiple")
         c.unit = "other"
+    elif level is not None:
+        # "dư nợ đạt 5.000 tỷ đồng, tăng 276 tỷ (4,2%) so với đầu năm": the change of that level.
+        table_metric = (level.fact_table, level.metric)
+    elif per_unit is not None:
+        table_metric = per_unit
     else:
         table_metric = classify(text, c, nums)
     if table_metric is None:
         return None
     fact_table, metric = table_metric
-    change = _change(text, c, prev_end)
-    if change and fact_table != "other" or change and metric.endswith("_rate"):
+    if change and (fact_table != "other" or metric.endswith(("_rate", "_amount"))) and not metric.endswith(("_increase", "_reduction")):
         metric = metric + change
+    if metric == "relief_rice_kg":
+        c.value = c.value * _MASS_TO_KG[re.match(r"\s*(tấn|tạ|kg|ki-lô-gam)", text[c.end:], re.I).group(1).lower()]
     if c.qualifier == "exact":
         c.qualifier = _qualifier(text, n.start, prev_end)
     period: Period = period_for(c.sentence.text, span_in_sentence, others_in_sentence, published, exprs)

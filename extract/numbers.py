@@ -60,7 +60,9 @@ _MASKS = [
     r"(?<!\d)(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}(?!\d)",  # year ranges 2016-2020
     # Legal and document numbers: 136/2013/NĐ-CP, 822/QĐ-UBND, 05-CT/TW, 04-NQ/HU
     r"(?<![\w.])\d+(?:/\d{2,4})?[/-](?:[A-ZĐ]{1,}[-/]?)+[A-ZĐ0-9]*",
-    r"(?i:nghị định|quyết định|thông tư|chỉ thị|nghị quyết|công văn|kế hoạch số|kết luận|điều|khoản|chương|mục|số|luật|văn bản)\s+(?:số\s+)?\d+[\w/.-]*",
+    r"(?<![\wà-ỹ])(?i:nghị định|quyết định|thông tư|chỉ thị|nghị quyết|công văn|kế hoạch số|kết luận|điều|khoản|chương|mục|luật|văn bản)\s+(?:số\s+)?\d+[\w/.-]*",
+    # "số 25/77" is an address or a document; "tổng số 969.930" and "doanh số 52,6 tỷ" are figures.
+    r"(?<![\wà-ỹ])(?i:số)\s+\d+/\d+[\w/.-]*",
     # Phone and fax numbers: 0211.3862.xxx, 0238 3844 123, 1900 1234
     r"(?<!\d)(?:\(?\+?84\)?[\s.]?|0)\d{2,3}[\s.]?\d{3,4}[\s.]?\d{3,4}(?!\d)",
     r"(?<!\d)(?:1900|1800)[\s.]?\d{3,4}(?:[\s.]?\d{2,4})?(?!\d)",

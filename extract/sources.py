@@ -22,7 +22,10 @@ from extract.fetch import HttpClient, decode_html
 
 log = logging.getLogger(__name__)
 
-_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|zarsrc|ref|source)$", re.I)
+# Parameters that only say where a reader came from (Zalo adds zarsrc and gidzl, Facebook fbclid):
+# dropped, so that one page has one URL.
+_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|gclsrc|dclid|msclkid|yclid|igshid|mc_cid|mc_eid|_ga|zarsrc|gidzl|ref|source)$", re.I)
+_SOURCE_KEYS = {"name", "homepage", "province", "feeds", "listings", "article_pattern"}
 
 
 @dataclass(frozen=True)
@@ -53,34 +56,58 @@ def load_sources(path: Path) -> list[Source]:
     if not path.exists():
         raise FileNotFoundError(f"sources file not found: {path} (set ASXH_SOURCES)")
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict) or not isinstance(data.get("sources", []), list):
+        raise ValueError(f"{path}: expected a mapping with a list under 'sources:'")
     sources = []
-    for i, entry in enumerate(data.get("sources", [])):
-        if not entry.get("name") or not entry.get("homepage"):
+    for i, entry in enumerate(data.get("sources") or []):
+        if not isinstance(entry, dict) or not entry.get("name") or not entry.get("homepage"):
             raise ValueError(f"{path}: source #{i + 1} needs a name and a homepage")
+        # A misspelt key ("feed:", "listing:") would otherwise be dropped without a word.
+        unknown = set(entry) - _SOURCE_KEYS
+        if unknown:
+            raise ValueError(f"{path}: source {entry['name']!r} has unknown keys {sorted(unknown)} (known: {sorted(_SOURCE_KEYS)})")
+        homepage = _expand(entry["homepage"])
+        if urllib.parse.urlsplit(homepage).scheme not in ("http", "https"):
+            raise ValueError(f"{path}: source {entry['name']!r}: homepage must be an http(s) URL, got {homepage!r}")
         sources.append(
             Source(
                 name=entry["name"],
-                homepage=_expand(entry["homepage"]),
+                homepage=homepage,
                 province=entry.get("province"),
-                feeds=tuple(_expand(u) for u in entry.get("feeds", [])),
-                listings=tuple(_expand(u) for u in entry.get("listings", [])),
+                # "feeds:" left empty in YAML is None, not a list
+                feeds=tuple(_expand(u) for u in entry.get("feeds") or []),
+                listings=tuple(_expand(u) for u in entry.get("listings") or []),
                 article_pattern=entry.get("article_pattern"),
             )
         )
     names = [s.name for s in sources]
-    if len(names) != len(set(names)):
-        raise ValueError(f"{path}: source names must be unique")
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"{path}: source names must be unique; repeated: {duplicates}")
     return sources
 
 
 def canonical_url(url: str) -> str:
-    """One spelling per page: lower-case host, no fragment, no tracking parameters."""
+    """One spelling per page: lower-case scheme and host, no default port, no fragment, no
+    tracking parameters, the other parameters sorted.
+
+    Kept parameters keep their spelling: re-encoding them would change URLs such as
+    "index.php?/news/abc" that the server reads as they are.
+    """
     parts = urllib.parse.urlsplit(url.strip())
-    query = urllib.parse.urlencode(
-        sorted((k, v) for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k))
-    )
+    scheme = parts.scheme.lower()
+    netloc = parts.netloc.lower()
+    if (scheme, netloc.rsplit(":", 1)[-1]) in (("http", "80"), ("https", "443")):
+        netloc = netloc.rsplit(":", 1)[0]
+    kept = [p for p in parts.query.split("&") if p and not _TRACKING.match(urllib.parse.unquote_plus(p.split("=", 1)[0]))]
     path = re.sub(r"/{2,}", "/", parts.path) or "/"
-    return urllib.parse.urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+    return urllib.parse.urlunsplit((scheme, netloc, path, "&".join(sorted(kept)), ""))
+
+
+def _site_host(netloc: str) -> str:
+    """The host that names a site: lower case, without "www." (most outlets answer on both)."""
+    netloc = netloc.lower()
+    return netloc[4:] if netloc.startswith("www.") else netloc
 
 
 def page_key(source: Source, url: str) -> str:
@@ -92,48 +119,82 @@ def page_key(source: Source, url: str) -> str:
     """
     parts = urllib.parse.urlsplit(canonical_url(url))
     home = urllib.parse.urlsplit(canonical_url(source.homepage))
-    if parts.netloc != home.netloc:
+    if _site_host(parts.netloc) != _site_host(home.netloc):
         return f"{source.name}:{parts.netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
     return f"{source.name}:{parts.path}" + (f"?{parts.query}" if parts.query else "")
 
 
-def looks_like_article(url: str, source: Source) -> bool:
+def looks_like_article(url: str, source: Source, site_hosts: set[str] | None = None) -> bool:
+    """Whether a link is an article of this source: on the source's site and with a headline slug.
+
+    `site_hosts` are the hosts of the site besides the homepage's (where the homepage redirects
+    to, e.g. a merged newspaper's new domain); "www." is ignored.
+    """
     if source.article_pattern:
         return re.search(source.article_pattern, url) is not None
     parts = urllib.parse.urlsplit(url)
-    if parts.netloc.lower() != urllib.parse.urlsplit(source.homepage).netloc.lower():
+    hosts = {_site_host(urllib.parse.urlsplit(source.homepage).netloc)} | {_site_host(h) for h in site_hosts or ()}
+    if parts.scheme not in ("http", "https") or _site_host(parts.netloc) not in hosts:
         return False
     last = parts.path.rstrip("/").rsplit("/", 1)[-1]
     if re.search(r"(?:^|[-_/])(?:trang|page|p)[-_]?\d+(?:\.html?)?$", last, re.I):
         return False  # a pagination page
-    if re.search(r"\.(?:jpg|jpeg|png|gif|pdf|docx?|xlsx?|mp4|mp3|zip|xml|rss)$", last, re.I):
+    if re.search(r"\.(?:jpg|jpeg|png|gif|webp|svg|pdf|docx?|xlsx?|mp4|mp3|zip|xml|rss)$", last, re.I):
         return False
     # Vietnamese news URLs carry a slug of the headline: at least four words joined by hyphens.
     return last.count("-") >= 3
 
 
-def parse_feed(xml_text: str) -> list[str]:
-    """Links of an RSS 2.0 or Atom feed, or of an XML sitemap (including news sitemaps)."""
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _parse_xml(xml_text: str | bytes) -> ET.Element:
+    # Text is parsed as text: encoding it to UTF-8 bytes would let an <?xml encoding="..."?>
+    # declaration of another charset re-decode it into mojibake.
     try:
-        root = ET.fromstring(xml_text.encode("utf-8") if isinstance(xml_text, str) else xml_text)
+        return ET.fromstring(xml_text)
     except ET.ParseError as exc:
         raise ValueError(f"not a well-formed feed: {exc}") from exc
+
+
+def parse_feed(xml_text: str | bytes) -> list[str]:
+    """Links of an RSS 2.0 or Atom feed, or of an XML sitemap (including news sitemaps).
+
+    For a sitemap index these are the child sitemaps (see sitemap_children).
+    """
+    root = _parse_xml(xml_text)
     links: list[str] = []
     for el in root.iter():
-        tag = el.tag.rsplit("}", 1)[-1]
+        tag = _local(el.tag)
         if tag == "item":
-            link = next((c for c in el if c.tag.rsplit("}", 1)[-1] == "link"), None)
-            if link is not None and (link.text or "").strip():
+            link = next((c for c in el if _local(c.tag) == "link" and (c.text or "").strip()), None)
+            guid = next((c for c in el if _local(c.tag) == "guid"), None)
+            if link is not None:
                 links.append(link.text.strip())
+            elif guid is not None and guid.get("isPermaLink", "true") != "false" and (guid.text or "").strip().startswith("http"):
+                links.append(guid.text.strip())  # some feeds put the article URL only in <guid>
         elif tag == "entry":
             for c in el:
-                if c.tag.rsplit("}", 1)[-1] == "link" and c.get("rel", "alternate") == "alternate" and c.get("href"):
+                if _local(c.tag) == "link" and c.get("rel", "alternate") == "alternate" and c.get("href"):
                     links.append(c.get("href"))
         elif tag in ("url", "sitemap"):
-            loc = next((c for c in el if c.tag.rsplit("}", 1)[-1] == "loc"), None)
+            loc = next((c for c in el if _local(c.tag) == "loc"), None)
             if loc is not None and (loc.text or "").strip():
                 links.append(loc.text.strip())
     return links
+
+
+def sitemap_children(xml_text: str | bytes) -> list[str]:
+    """The sitemaps listed by a sitemap index (<sitemapindex><sitemap><loc>); [] for anything else."""
+    root = _parse_xml(xml_text)
+    if _local(root.tag) != "sitemapindex":
+        return []
+    return [
+        loc.text.strip()
+        for el in root if _local(el.tag) == "sitemap"
+        for loc in el if _local(loc.tag) == "loc" and (loc.text or "").strip()
+    ]
 
 
 def feed_links_in_html(html: str, base: str) -> list[str]:
@@ -147,24 +208,35 @@ def feed_links_in_html(html: str, base: str) -> list[str]:
     return out
 
 
+# The whole text of a "next page" link: "Trang sau", "Tiếp", "Tiếp theo", "Sau", "Next", with or
+# without an arrow, or an arrow alone. Matched in full, so that a headline such as "Tiếp sức ..."
+# or a "Xem tất cả tin ... »" link is not taken for pagination.
+_NEXT_TEXT = re.compile(r"^\s*(?:(?:trang sau|trang tiếp|tiếp theo|tiếp|sau|next)\s*[›»>]*|[›»>])\s*$", re.I)
+
+
 def page_links(html: str, base: str) -> tuple[list[str], str | None]:
     """All links of a listing page and its next page (rel=next or a "Trang sau" link)."""
     soup = BeautifulSoup(html, "html.parser")
     links = [urllib.parse.urljoin(base, a["href"]) for a in soup.find_all("a", href=True)]
-    nxt = soup.find(["a", "link"], rel=lambda r: r and "next" in r, href=True)
+    nxt = soup.find(["a", "link"], rel=lambda r: r is not None and "next" in r.lower().split(), href=True)
     if nxt is None:
-        nxt = soup.find("a", string=re.compile(r"Trang sau|Tiếp|Sau\s*»|›|»", re.I), href=True)
+        nxt = next((a for a in soup.find_all("a", href=True) if _NEXT_TEXT.match(a.get_text(" ", strip=True))), None)
     return links, (urllib.parse.urljoin(base, nxt["href"]) if nxt else None)
 
 
 def discover(source: Source, client: HttpClient, max_listing_pages: int) -> Discovery:
-    """Article URLs of one source, canonical, in the order found; errors are recorded, not raised."""
+    """Article URLs of one source, canonical, in the order found; errors are recorded, not raised.
+
+    Requests are bounded: the homepage, the feeds (with at most max_listing_pages child sitemaps
+    of a sitemap index) and at most max_listing_pages pages of each listing, none fetched twice.
+    """
     found = Discovery(source.name)
     seen: set[str] = set()
+    site_hosts: set[str] = set()
 
     def add(url: str) -> None:
         url = canonical_url(url)
-        if url not in seen and looks_like_article(url, source):
+        if url not in seen and looks_like_article(url, source, site_hosts):
             seen.add(url)
             found.urls.append(url)
 
@@ -172,6 +244,10 @@ def discover(source: Source, client: HttpClient, max_listing_pages: int) -> Disc
     home = client.get(source.homepage)
     if home.ok:
         homepage_html = decode_html(home.body, home.headers.get("content-type"))
+        if home.final_url:
+            # The homepage may redirect (to https, to www., to a merged newspaper's new domain):
+            # the links found there are the site's own.
+            site_hosts.add(urllib.parse.urlsplit(home.final_url).netloc)
     else:
         found.errors.append(f"{source.homepage}: {home.error}")
 
@@ -179,26 +255,35 @@ def discover(source: Source, client: HttpClient, max_listing_pages: int) -> Disc
     if not feeds and homepage_html:
         feeds = feed_links_in_html(homepage_html, home.final_url or source.homepage)
     if not feeds and not source.listings:
-        feeds = client.sitemaps(source.homepage)
+        # Sitemap: lines should be absolute URLs; a relative one is read against the homepage.
+        feeds = [urllib.parse.urljoin(source.homepage, u) for u in client.sitemaps(source.homepage)]
+    child_sitemaps: list[str] = []
     for feed in feeds:
-        result = client.get(feed)
-        if not result.ok:
-            found.errors.append(f"{feed}: {result.error}")
+        text = _fetch_feed(feed, client, found)
+        if text is None:
             continue
-        try:
-            for link in parse_feed(decode_html(result.body, result.headers.get("content-type"))):
-                if link.endswith(".xml") and "sitemap" in link:
-                    continue  # a sitemap index entry: one level is enough for a news site
+        children = sitemap_children(text)
+        if children:
+            # A news site's sitemap index lists one sitemap per day or month, often thousands:
+            # a few are enough, the news sitemap first.
+            child_sitemaps.extend(sorted(children, key=lambda u: "news" not in u.lower()))
+            continue
+        for link in parse_feed(text):
+            add(link)
+    for sitemap in child_sitemaps[:max_listing_pages]:
+        text = _fetch_feed(sitemap, client, found)
+        if text is not None and not sitemap_children(text):  # one level of index is enough
+            for link in parse_feed(text):
                 add(link)
-        except ValueError as exc:
-            found.errors.append(f"{feed}: {exc}")
 
     listings = list(source.listings) or ([source.homepage] if homepage_html else [])
+    visited: set[str] = set()  # listing pages fetched, so that two listings sharing pages fetch them once
     for listing in listings:
         url: str | None = listing
         for _ in range(max_listing_pages):
-            if url is None:
+            if url is None or canonical_url(url) in visited:
                 break
+            visited.add(canonical_url(url))
             if url == source.homepage and homepage_html is not None:
                 html, base = homepage_html, home.final_url or url
             else:
@@ -211,3 +296,18 @@ def discover(source: Source, client: HttpClient, max_listing_pages: int) -> Disc
             for link in links:
                 add(link)
     return found
+
+
+def _fetch_feed(url: str, client: HttpClient, found: Discovery) -> str | None:
+    """A feed's or sitemap's text, checked to be well-formed XML; None (and the error noted) otherwise."""
+    result = client.get(url)
+    if not result.ok:
+        found.errors.append(f"{url}: {result.error}")
+        return None
+    text = decode_html(result.body, result.headers.get("content-type"))
+    try:
+        _parse_xml(text)
+    except ValueError as exc:
+        found.errors.append(f"{url}: {exc}")
+        return None
+    return text
