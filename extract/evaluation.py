@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from extract import areas
-from extract.facts import extract_facts
+from extract.facts import extract_facts, skip_reason
 from extract.fetch import decode_html
 from extract.pages import parse_article, parse_text_article
 from extract.scoring import Score
@@ -35,7 +35,8 @@ def predict(gold_path: Path, gazetteer: areas.Gazetteer | None = None) -> tuple[
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     text, page_date = article_text(article_path(gold_path, gold))
     published = date.fromisoformat(gold["published"]) if gold.get("published") else page_date
-    facts = extract_facts(text, published, gold.get("province"), gazetteer)
+    # As the pipeline does: a page that is not about social security gives no facts.
+    facts = [] if skip_reason(text) else extract_facts(text, published, gold.get("province"), gazetteer)
     return gold, [f.to_json() for f in facts]
 
 

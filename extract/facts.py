@@ -80,21 +80,26 @@ class Rule:
     metric: str
     units: frozenset[str]
     pattern: re.Pattern[str]
-    weak: bool = False  # names a subject (whose figure), not an action (what was done)
+    tier: int = 0  # SPECIFIC, GENERIC, SUBJECT or FALLBACK: see classify()
 
 
-def _r(fact_table: str, metric: str, units: str, pattern: str, weak: bool = False) -> Rule:
-    return Rule(fact_table, metric, frozenset(units.split()), re.compile(pattern, re.I), weak)
+SPECIFIC, GENERIC, SUBJECT, FALLBACK = 0, 1, 2, 3
+
+
+def _r(fact_table: str, metric: str, units: str, pattern: str, tier: int = SPECIFIC) -> Rule:
+    return Rule(fact_table, metric, frozenset(units.split()), re.compile(pattern, re.I), tier)
 
 
 PEOPLE = "household household_time person person_time"
 BHYT = r"(?:BHYT|bảo hiểm y tế)"
 BHXH = r"(?:BHXH|bảo hiểm xã hội)"
-LOAN = rf"{W}(?:vay|cho vay|giải ngân|dư nợ|doanh số|vốn ưu đãi|Ngân hàng (?:CSXH|Chính sách)|NHCSXH){E}"
+LOAN = rf"{W}(?:vay|cho vay|giải ngân|dư nợ|doanh số cho vay|vốn ưu đãi){E}"
+LOAN_CONTEXT = rf"{W}(?:doanh số|Ngân hàng (?:CSXH|Chính sách)|NHCSXH|tín dụng chính sách){E}"
 XKLD = r"(?:xuất khẩu lao động|XKLĐ|đi làm việc (?:ở|tại) nước ngoài|lao động ngoài nước)"
 
 # Order matters: the first rule whose words appear in the window wins; money and loans come
 # before the groups they are for ("vay" beats "hộ nghèo").
+ESCAPED = r"thoát nghèo|vượt (?:qua )?ngưỡng nghèo|thoát khỏi (?:đói )?nghèo|ra khỏi (?:danh sách )?hộ nghèo"
 DISASTER = r"(?:lũ|lụt|bão|thiên tai|sạt lở|lốc|thiếu đói|cứu đói|giáp hạt|sập|hư hỏng|tốc mái|hỏa hoạn|cháy)"
 COVID = r"(?:Covid|dịch bệnh|đại dịch|ảnh hưởng (?:của |bởi )?dịch)"
 MONTHLY = r"(?:trợ cấp|phụ cấp|lương hưu)[^.;]{0,25}(?:hằng|hàng) tháng"
@@ -114,7 +119,8 @@ RULES: list[Rule] = [
     _r("households", "poor_and_near_poor_household_rate", "percent", r"(?:tỷ lệ|tỉ lệ) (?:hộ )?nghèo,? (?:và |và hộ )?(?:hộ )?cận nghèo"),
     _r("households", "near_poor_household_rate", "percent", r"(?:tỷ lệ|tỉ lệ) (?:hộ )?cận nghèo"),
     _r("households", "poor_household_rate", "percent", r"(?:tỷ lệ|tỉ lệ) (?:hộ )?nghèo"),
-    _r("households", "poor_household_rate", "percent", r"hộ nghèo", weak=True),
+    _r("households", "poor_household_rate", "percent", r"hộ nghèo", tier=SUBJECT),
+    _r("other", "insurance_premium_state_share", "percent", r"mức đóng|mệnh giá thẻ|phí bảo hiểm"),
     _r("insurance_cards", "health_insurance_coverage_rate", "percent", BHYT),
     _r("insurance_cards", "social_insurance_coverage_rate", "percent", BHXH),
     _r("other", "trained_worker_rate", "percent", r"qua đào tạo"),
@@ -134,6 +140,7 @@ RULES: list[Rule] = [
     _r("loans", "labour_export_loan_amount", "vnd", rf"(?:vay|cho vay).{{0,40}}{XKLD}"),
     _r("loans", "job_creation_loan_amount", "vnd", r"(?:vay|cho vay)[^.;]{0,30}(?:giải quyết việc làm|tạo việc làm)"),
     _r("loans", "preferential_loan_amount", "vnd", LOAN),
+    _r("loans", "preferential_loan_amount", "vnd", LOAN_CONTEXT, tier=GENERIC),
     _r("insurance_cards", "health_insurance_cards_donated_value", "vnd", rf"thẻ {BHYT}"),
     _r("insurance_cards", "social_insurance_books_donated_value", "vnd", rf"sổ {BHXH}"),
     _r("allowances", "covid_support_amount", "vnd", COVID),
@@ -142,10 +149,10 @@ RULES: list[Rule] = [
     _r("allowances", "relief_amount", "vnd", rf"cứu trợ|cứu đói|hỗ trợ khẩn cấp|{DISASTER}"),
     _r("allowances", "tet_gift_amount", "vnd", r"quà.{0,60}Tết|Tết.{0,60}quà"),
     _r("allowances", "gift_amount", "vnd", r"quà"),
-    _r("other", "poverty_fund_raised", "vnd", r"[Qq]u[ỹỹ]|vì người nghèo|ủng hộ|vận động"),
-    _r("other", "houses_supported_amount", "vnd", r"nhà (?:ở|tình nghĩa|đại đoàn kết|tình thương)|làm nhà|xây nhà"),
-    _r("allowances", "allowance_amount_total", "vnd", r"trợ cấp|chi trả|phụ cấp"),
-    _r("other", "social_security_spending", "vnd", r"an sinh|chính sách"),
+    _r("other", "poverty_fund_raised", "vnd", r"[Qq]u[ỹỹ]|vì người nghèo|ủng hộ|vận động", tier=GENERIC),
+    _r("other", "houses_supported_amount", "vnd", r"nhà (?:ở|tình nghĩa|đại đoàn kết|tình thương)|làm nhà|xây nhà", tier=GENERIC),
+    _r("allowances", "allowance_amount_total", "vnd", r"trợ cấp|chi trả|phụ cấp", tier=GENERIC),
+    _r("other", "social_security_spending", "vnd", r"an sinh|chính sách", tier=GENERIC),
     _r("other", "other_amount", "vnd", r"."),
     # cards
     _r("insurance_cards", "social_insurance_books_donated", "card", rf"sổ {BHXH}|sổ{E}"),
@@ -168,7 +175,11 @@ RULES: list[Rule] = [
     _r("loans", "student_loan_borrowers", "person person_time", rf"vay.{{0,40}}(?:học sinh|sinh viên)|(?:học sinh|sinh viên).{{0,40}}vay"),
     _r("loans", "outstanding_loan_borrowers", PEOPLE, r"còn dư nợ|đang dư nợ|hộ dư nợ|khách hàng (?:còn )?dư nợ"),
     _r("loans", "preferential_loan_borrowers", PEOPLE, LOAN),
-    _r("households", "escaped_poverty_households", "household household_time", r"thoát nghèo|vượt (?:qua )?ngưỡng nghèo|thoát khỏi (?:đói )?nghèo|ra khỏi (?:danh sách )?hộ nghèo"),
+    _r("loans", "preferential_loan_borrowers", PEOPLE, LOAN_CONTEXT, tier=GENERIC),
+    # Escaping poverty as what the households did ("1.200 hộ thoát nghèo", "số hộ thoát nghèo là
+    # 58"), not as one kind in a list of borrowers ("hộ nghèo và hộ mới thoát nghèo được vay").
+    _r("households", "escaped_poverty_households", "household household_time",
+       rf"¤\s*(?:lượt\s+)?hộ(?: dân| gia đình)?\s+(?:đã\s+|được\s+|đều\s+)?(?:{ESCAPED})|(?:{ESCAPED})[^.;,]{{0,25}}¤"),
     _r("allowances", "covid_support_recipients", PEOPLE, COVID),
     _r("allowances", "regular_allowance_recipients", PEOPLE, REGULAR),
     _r("allowances", "monthly_allowance_recipients", PEOPLE, MONTHLY),
@@ -182,13 +193,13 @@ RULES: list[Rule] = [
     _r("other", "workers_sent_abroad", PEOPLE, XKLD),
     _r("other", "job_placements", PEOPLE, r"việc làm"),
     _r("other", "vocational_trainees", PEOPLE, r"đào tạo nghề|học nghề|dạy nghề"),
-    _r("allowances", "allowance_recipients", PEOPLE, SUPPORT),
-    _r("households", "new_poor_households", "household household_time", r"(?:hộ nghèo|hộ cận nghèo) phát sinh|tái nghèo", weak=True),
-    _r("households", "poor_and_near_poor_households", "household household_time", r"hộ nghèo,? (?:và )?(?:hộ )?cận nghèo", weak=True),
-    _r("households", "near_poor_households", "household household_time", r"cận nghèo", weak=True),
-    _r("households", "poor_households", "household household_time", r"hộ nghèo", weak=True),
+    _r("allowances", "allowance_recipients", PEOPLE, SUPPORT, tier=GENERIC),
+    _r("households", "new_poor_households", "household household_time", r"(?:hộ nghèo|hộ cận nghèo) phát sinh|tái nghèo", tier=SUBJECT),
+    _r("households", "poor_and_near_poor_households", "household household_time", r"hộ nghèo,? (?:và )?(?:hộ )?cận nghèo", tier=SUBJECT),
+    _r("households", "near_poor_households", "household household_time", r"cận nghèo", tier=SUBJECT),
+    _r("households", "poor_households", "household household_time", r"hộ nghèo", tier=SUBJECT),
     # "Xã hiện có 4.870 hộ": a bare count of households is the total.
-    _r("households", "households_total", "household", r"hộ dân|hộ gia đình|tổng số hộ|¤\s*hộ(?:\s*[,.;]|\s*$|\s+(?:với|là|trong))", weak=True),
+    _r("households", "households_total", "household", r"hộ dân|hộ gia đình|tổng số hộ|¤\s*hộ(?:\s*[,.;]|\s*$|\s+(?:với|là|trong))", tier=SUBJECT),
     _r("other", "other_count", PEOPLE + " other", r"."),
 ]
 
@@ -204,6 +215,8 @@ _TARGET = re.compile(
     re.I,
 )
 _CRITERIA_AFTER = re.compile(r"\s*(?:trở lên|trở xuống|trở đi)", re.I)
+# Policy limits are rules, not statistics: "mức cho vay tối đa 100 triệu đồng/hộ".
+_POLICY_LIMIT = re.compile(rf"{W}(?:tối đa|hạn mức|mức (?:cho )?vay (?:tối đa|tối thiểu)|không vượt quá)[^.;]{{0,40}}$", re.I)
 _PLAN_AFTER = re.compile(r"\s*(?:so với\s+)?(?:kế hoạch|KH|chỉ tiêu|mục tiêu|cùng kỳ)", re.I)
 _MULTIPLE_BEFORE = re.compile(r"(?:gấp|bằng)\s*$", re.I)
 
@@ -243,6 +256,28 @@ def topic_hits(text: str) -> int:
     return len({m.group().lower() for m in _TOPIC.finditer(text)})
 
 
+_VIETNAMESE_LETTERS = set("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
+
+
+def is_vietnamese(text: str) -> bool:
+    """Vietnamese text carries its diacritics on about a third of its letters; other languages
+    (an English edition, a page in Chinese) on almost none."""
+    letters = [c for c in text.lower() if c.isalpha()]
+    if len(letters) < 50:
+        return False
+    return sum(c in _VIETNAMESE_LETTERS for c in letters) / len(letters) > 0.08
+
+
+def skip_reason(text: str) -> str | None:
+    """Why an article is not used (None: it is). Its figures would not be social-security facts."""
+    if not is_vietnamese(text):
+        return "not in Vietnamese"
+    hits = topic_hits(text)
+    if hits < TOPIC_MIN_HITS:
+        return f"not about social security ({hits} topic words, {TOPIC_MIN_HITS} needed)"
+    return None
+
+
 @dataclass
 class _Candidate:
     number: NumberMention
@@ -273,13 +308,32 @@ def _windows(text: str, c: _Candidate, neighbours: list[NumberMention]) -> list[
     later = sorted(m.start for m in neighbours if m.start >= c.end and m.start < c_end)
     # A figure joined to the next one reads the words after that one too.
     next_start = (later[1] if len(later) > 1 else c_end) if c.joined_to_next else (later[0] if later else c_end)
-    own_after = " ¤ " + re.split(r"[.;:]", text[c.end:next_start], maxsplit=1)[0]
+    own_after = " ¤ " + _own_words(text[c.end:next_start])
     return [
         own_after,
         text[prev_end:n.start] + own_after,
         text[c_start:n.start] + own_after,
         text[c.sentence.start:n.start] + own_after,
     ]
+
+
+# After a comma, a list of beneficiaries goes on ("hộ nghèo, cận nghèo và hộ mới thoát nghèo được
+# vay"); any other word starts a new clause whose verbs are not this figure's.
+_LIST_GOES_ON = re.compile(
+    r",\s*(?:và\s+)?(?:hộ|cận nghèo|người|đối tượng|trẻ|học sinh|sinh viên|gia đình|thân nhân|thương binh|bệnh binh|"
+    r"cựu|lao động|đồng bào|phụ nữ|nạn nhân|con|cháu|em|cụ|bà mẹ|hội viên)",
+    re.I,
+)
+
+
+def _own_words(after: str) -> str:
+    """The words after a figure that are still about it: up to the end of the clause, or a comma
+    that starts a new clause."""
+    after = re.split(r"[.;:]", after, maxsplit=1)[0]
+    for m in re.finditer(",", after):
+        if not _LIST_GOES_ON.match(after, m.start()):
+            return after[: m.start()]
+    return after
 
 
 def _distance(rule: Rule, window: str) -> int | None:
@@ -293,26 +347,29 @@ def _distance(rule: Rule, window: str) -> int | None:
 
 
 def classify(text: str, c: _Candidate, neighbours: list[NumberMention]) -> tuple[str, str] | None:
-    """What a figure measures. Strong rules name an action (lending, cards, allowances ...) and
-    the first in RULES order wins; weak rules name only whose figure it is ("hộ nghèo") and decide
-    where no action is named at that distance; else the unit's catch-all."""
+    """What a figure measures, read as near the figure as possible.
+
+    At each distance (the figure's own words, then its clause, then its sentence): a SPECIFIC
+    rule (an action: lending, cards, allowances, relief ...) matched nearest the figure wins; then
+    a GENERIC one (support, spending, lending in general) in RULES order; then a SUBJECT rule that
+    names only whose figure it is ("hộ nghèo"), nearest first. FALLBACK rules and the unit's
+    catch-all decide only when nothing else does."""
     after, near, clause, sentence = _windows(text, c, neighbours)
     rules = [r for r in RULES if c.unit in r.units and r.pattern.pattern != "."]
-    strong = [r for r in rules if not r.weak]
-    weak = [r for r in rules if r.weak]
-    # The figure's own words first (after it and since the figure before it), then its clause,
-    # then its sentence; at each level an action beats a subject.
     for windows in ((after, near), (clause,), (sentence,)):
-        for window in windows:
-            rule = next((r for r in strong if r.pattern.search(window)), None)
-            if rule:
-                return rule.fact_table, rule.metric
-        for window in windows:
-            # Subjects: the one named nearest the figure ("58 nghìn hộ dân ... tỷ lệ hộ nghèo").
-            hits = [(d, order, r) for order, r in enumerate(weak) for d in [_distance(r, window)] if d is not None]
-            if hits:
-                rule = min(hits, key=lambda h: h[:2])[2]
-                return rule.fact_table, rule.metric
+        for tier in (SPECIFIC, GENERIC, SUBJECT):
+            for window in windows:
+                hits = [(_distance(r, window), order, r) for order, r in enumerate(rules) if r.tier == tier]
+                hits = [h for h in hits if h[0] is not None]
+                if hits:
+                    # GENERIC rules go by their order; the others by nearness.
+                    key = (lambda h: h[1]) if tier == GENERIC else (lambda h: h[:2])
+                    rule = min(hits, key=key)[2]
+                    return rule.fact_table, rule.metric
+    for window in (after, near):
+        rule = next((r for r in rules if r.tier == FALLBACK and r.pattern.search(window)), None)
+        if rule:
+            return rule.fact_table, rule.metric
     for rule in RULES:
         if c.unit in rule.units and rule.pattern.pattern == ".":
             return rule.fact_table, rule.metric
@@ -349,6 +406,8 @@ def _qualifier(text: str, start: int, floor: int) -> str:
 def _is_target(text: str, c: _Candidate, clause_start: int) -> bool:
     if _CRITERIA_AFTER.match(text, c.end):
         return True
+    if _POLICY_LIMIT.search(text, max(clause_start, c.number.start - 60), c.number.start) and re.search(r"vay|cho vay|mức", text[clause_start:c.number.start], re.I):
+        return True
     before = text[clause_start:c.number.start]
     return bool(_TARGET.search(before)) and not _PLAN_AFTER.match(text, c.end)
 
@@ -370,7 +429,7 @@ _MASS_TO_KG = {"tấn": Decimal(1000), "tạ": Decimal(100), "kg": Decimal(1), "
 
 _PER_BEFORE = re.compile(
     rf"(?:{W}mỗi|{W}một|{W}bình quân|{W}trung bình)\s+(?:suất(?: quà)?|phần quà|hộ|người|đối tượng|trường hợp|gia đình|em|cháu|cụ|khẩu|lao động|tháng)[^.;¤]{{0,40}}$"
-    rf"|{W}(?:mức (?:trợ cấp|hỗ trợ|chuẩn|quà|tặng)|trị giá|định mức)[^.;]{{0,25}}$",
+    rf"|{W}(?:mức (?:trợ cấp|hỗ trợ|chuẩn|quà|tặng)|trị giá mỗi|định mức)[^.;]{{0,25}}$",
     re.I,
 )
 _PER_AFTER = re.compile(
@@ -530,6 +589,8 @@ def _fact(
     if c.qualifier == "exact":
         c.qualifier = _qualifier(text, n.start, prev_end)
     period: Period = period_for(c.sentence.text, span_in_sentence, others_in_sentence, published, exprs)
+    if published and period.explicit and period.start and period.start > published:
+        return None  # a figure for a time still to come is a plan or a target, not a statistic
     area = resolver.area_at(n.start, c.end)
     group = group_of(text, c, nums, metric)
     return Fact(

@@ -24,7 +24,7 @@ from pathlib import Path
 from extract import areas
 from extract.archive import FetchRecord, RawArchive, write_atomic
 from extract.contract import EXTRACTOR_VERSION
-from extract.facts import TOPIC_MIN_HITS, extract_facts, topic_hits
+from extract.facts import extract_facts, skip_reason, topic_hits
 from extract.fetch import HttpClient, decode_html
 from extract.pages import parse_article
 from extract.settings import Settings
@@ -187,28 +187,12 @@ def extract_pending(settings: Settings, force: bool = False) -> ExtractResult:
     return result
 
 
-_VIETNAMESE_LETTERS = set("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
-
-
-def is_vietnamese(text: str) -> bool:
-    letters = [c for c in text.lower() if c.isalpha()]
-    if len(letters) < 50:
-        return False
-    return sum(c in _VIETNAMESE_LETTERS for c in letters) / len(letters) > 0.08
-
-
 def build_staged_article(record: FetchRecord, body: bytes, gazetteer: "areas.Gazetteer") -> dict:
     html = decode_html(body, record.content_type)
     article = parse_article(html, record.final_url or record.url)
     text = article.text
-    hits = topic_hits(text)
-    status, reason = "kept", None
-    if not article.paragraphs:
-        status, reason = "skipped", "no article body found"
-    elif not is_vietnamese(text):
-        status, reason = "skipped", "not in Vietnamese"
-    elif hits < TOPIC_MIN_HITS:
-        status, reason = "skipped", f"not about social security ({hits} topic words, {TOPIC_MIN_HITS} needed)"
+    reason = skip_reason(text) if article.paragraphs else "no article body found"
+    status = "skipped" if reason else "kept"
     facts = []
     if status == "kept":
         facts = [f.to_json() for f in extract_facts(text, article.published, record.province, gazetteer)]
@@ -227,7 +211,7 @@ def build_staged_article(record: FetchRecord, body: bytes, gazetteer: "areas.Gaz
         "raw_sha256": record.sha256,
         "status": status,
         "skip_reason": reason,
-        "topic_hits": hits,
+        "topic_hits": topic_hits(text),
         "extractor_version": EXTRACTOR_VERSION,
         "extracted_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "text": text,
