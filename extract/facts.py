@@ -112,7 +112,7 @@ SUPPORT = rf"{W}(?:hỗ trợ|trợ giúp|chi trả|hưởng trợ cấp|đượ
 RULES: list[Rule] = [
     # percent
     _r("loans", "overdue_loan_ratio", "percent", r"nợ quá hạn"),
-    _r("loans", "loan_share_of_total", "percent", r"¤[^.;]{0,15}(?:tổng dư nợ|tổng nguồn vốn)"),
+    _r("loans", "loan_share_of_total", "percent", r"¤[^.;]{0,15}(?:tổng dư nợ|tổng nguồn vốn)", tier=GENERIC),
     _r("other", "plan_completion_rate", "percent", r"¤\s*(?:so với\s+)?(?:kế hoạch|KH\b|chỉ tiêu|mục tiêu)"),
     _r("other", "year_on_year_ratio", "percent", r"¤\s*(?:so với\s+)?cùng kỳ"),
     _r("households", "multidimensional_poverty_rate", "percent", r"nghèo đa chiều"),
@@ -329,8 +329,8 @@ _LIST_GOES_ON = re.compile(
 def _own_words(after: str) -> str:
     """The words after a figure that are still about it: up to the end of the clause, or a comma
     that starts a new clause."""
-    after = re.split(r"[.;:]", after, maxsplit=1)[0]
-    for m in re.finditer(",", after):
+    after = re.split(r"[;:]|\.(?!\d)", after, maxsplit=1)[0]  # a dot between digits is a thousands mark
+    for m in re.finditer(r",(?!\d)", after):
         if not _LIST_GOES_ON.match(after, m.start()):
             return after[: m.start()]
     return after
@@ -379,7 +379,7 @@ def classify(text: str, c: _Candidate, neighbours: list[NumberMention]) -> tuple
 def group_of(text: str, c: _Candidate, neighbours: list[NumberMention], metric: str) -> str | None:
     """The beneficiary group: the first group named after the figure, else the nearest before it."""
     after_window, near, clause = _windows(text, c, neighbours)[:3]
-    after = re.split(r"[,(]", after_window, maxsplit=1)[0]  # the figure's own noun phrase
+    after = re.split(r",(?!\d)|\(", after_window, maxsplit=1)[0]  # the figure's own noun phrase
     hits = [(m.start(), g) for g, p in GROUP_PATTERNS for m in [p.search(after)] if m]
     if hits:
         return min(hits)[1]

@@ -22,15 +22,29 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 _Y = r"((?:19|20)\d{2})"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # What a figure is compared with is not its period: "tăng 1,3 điểm so với cùng kỳ năm 2020",
+    # and the name of a poverty standard is not one either: "chuẩn nghèo giai đoạn 2022-2025".
+    # Both are matched first and then ignored (kind "ignore").
+    ("ignore", re.compile(r"(?i:so với|bằng|như)\s+(?:(?:cùng kỳ|cuối|đầu)\s+)?(?:năm|quý|tháng|kỳ|giai đoạn)?\s*(?:[IV]+\s*/\s*)?(?:\d{1,2}/)?(?:(?:19|20)\d{2}|trước|ngoái)(?:\s*[-–]\s*(?:19|20)\d{2})?")),
+    ("ignore", re.compile(rf"(?i:chuẩn nghèo)(?:\s+(?i:đa chiều))?(?:\s+(?i:giai đoạn))?\s*{_Y}\s*[-–]\s*{_Y}")),
     ("since_year", re.compile(rf"(?i:từ|kể từ)\s+(?:năm\s+)?{_Y}\s+(?:đến|tới|cho đến)\s+nay")),
+    ("since_date", re.compile(r"(?i:từ|kể từ)\s+(?:ngày\s+)?(\d{1,2})/(\d{1,2})/" + _Y + r"\s+(?:đến|tới|cho đến)\s+nay")),
+    ("since_month", re.compile(r"(?i:từ|kể từ)\s+(?:đầu\s+)?(?i:tháng)\s+(\d{1,2})\s*/\s*" + _Y + r"\s+(?:đến|tới|cho đến)\s+nay")),
     ("since_start_of_year", re.compile(r"(?i:từ đầu năm)(?:\s+" + _Y + r")?(?:\s+(?:đến|tới)\s+nay)?")),
     ("cumulative", re.compile(r"(?i:lũy kế|luỹ kế|từ khi thành lập(?: đến nay)?|từ khi triển khai(?: đến nay)?)")),
     ("year_range", re.compile(rf"(?i:giai đoạn|thời kỳ|nhiệm kỳ)?\s*{_Y}\s*[-–]\s*{_Y}")),
+    ("quarter_end", re.compile(r"(?i:đến cuối quý|cuối quý|hết quý|đến hết quý)\s+([IV]+|[1-4])(?:\s*(?:/|năm)\s*" + _Y + r")?")),
     ("quarter", re.compile(r"(?i:quý)\s+([IV]+|[1-4])(?:\s*(?:/|năm)\s*" + _Y + r")?")),
     ("months_of_year", re.compile(r"(\d{1,2})\s+(?i:tháng)(?:\s+(?i:đầu))?\s+(?i:năm)(?:\s+" + _Y + r")?")),
+    # "Trong 9 tháng, ..." of the publication year; "sau 10 tháng triển khai" is a duration.
+    ("months_of_year", re.compile(r"(?<![\wà-ỹ])(?i:trong)\s+(\d{1,2})\s+(?i:tháng)(?:\s+(?i:qua|vừa qua))?(?=[\s,])")),
+    ("month_end", re.compile(r"(?i:tính đến|đến|tới|hết|đến hết|cuối|đến cuối|tính đến cuối)\s+(?i:tháng)\s+(\d{1,2})\s*/\s*" + _Y)),
     ("month", re.compile(r"(?i:tháng)\s+(\d{1,2})\s*(?:/|năm)\s*" + _Y)),
-    ("as_of_date", re.compile(r"(?i:tính đến|tính tới|đến|tới|hết|đến hết|tính đến hết)\s+(?:ngày\s+)?(\d{1,2})/(\d{1,2})/" + _Y)),
+    ("as_of_date", re.compile(r"(?i:tính đến|tính tới|đến|tới|hết|đến hết|tính đến hết|thời điểm|ngày)\s+(?:ngày\s+)?(\d{1,2})/(\d{1,2})/" + _Y)),
     ("as_of_year_end", re.compile(r"(?i:đến cuối năm|cuối năm|đến hết năm|hết năm|tính đến cuối năm)\s+" + _Y)),
+    ("year_start", re.compile(r"(?<![\wà-ỹ])(?i:đầu năm)(?:\s+" + _Y + r")?(?![\wà-ỹ])")),
+    # A handover date that opens the sentence: "Ngày 16/1, đoàn công tác ... tặng 300 suất quà".
+    ("day", re.compile(r"^(?:(?i:sáng|chiều|tối|trưa)\s+)?(?i:ngày)?\s*(\d{1,2})/(\d{1,2})(?:/" + _Y + r")?(?=\s*,)")),
     ("tet", re.compile(r"(?<![\wà-ỹ])(?i:tết)(?:\s+(?i:nguyên đán))?((?:\s+[A-ZÀ-ỸĐ][a-zà-ỹđ]+){0,2})(?:\s+" + _Y + r")?")),
     ("year", re.compile(r"(?<![\wà-ỹ])(?i:năm)\s+" + _Y)),
 ]
@@ -78,6 +92,43 @@ def _period(kind: str, m: re.Match[str], published: date | None) -> Period | Non
     pub = published
     if kind == "since_year":
         return Period(date(int(m.group(1)), 1, 1), pub, True)
+    if kind == "since_date":
+        try:
+            return Period(date(int(m.group(3)), int(m.group(2)), int(m.group(1))), pub, True)
+        except ValueError:
+            return None
+    if kind == "since_month":
+        month = int(m.group(1))
+        return Period(date(int(m.group(2)), month, 1), pub, True) if 1 <= month <= 12 else None
+    if kind == "quarter_end":
+        q = _ROMAN.get(m.group(1).lower())
+        year = int(m.group(2)) if m.group(2) else (pub.year if pub else None)
+        if q is None or year is None:
+            return None
+        d = _month_end(year, 3 * q)
+        return Period(d, d, True)
+    if kind == "month_end":
+        month = int(m.group(1))
+        if not 1 <= month <= 12:
+            return None
+        d = _month_end(int(m.group(2)), month)
+        return Period(d, d, True)
+    if kind == "year_start":
+        year = int(m.group(1)) if m.group(1) else (pub.year if pub else None)
+        if year is None:
+            return None
+        return Period(date(year, 1, 1), date(year, 1, 1), True)
+    if kind == "day":
+        year = int(m.group(3)) if m.group(3) else (pub.year if pub else None)
+        if year is None:
+            return None
+        try:
+            d = date(year, int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            return None
+        if pub and d > pub and not m.group(3):
+            d = date(year - 1, d.month, d.day)  # "ngày 28/12" in a January paper is last December
+        return Period(d, d, True)
     if kind == "since_start_of_year":
         year = int(m.group(1)) if m.group(1) else (pub.year if pub else None)
         if year is None:
@@ -98,7 +149,8 @@ def _period(kind: str, m: re.Match[str], published: date | None) -> Period | Non
         return Period(date(year, 3 * q - 2, 1), _month_end(year, 3 * q), True)
     if kind == "months_of_year":
         n = int(m.group(1))
-        year = int(m.group(2)) if m.group(2) else (pub.year if pub else None)
+        stated = m.group(2) if m.re.groups >= 2 else None
+        year = int(stated) if stated else (pub.year if pub else None)
         if not 1 <= n <= 12 or year is None:
             return None
         return Period(date(year, 1, 1), _month_end(year, n), True)
@@ -124,6 +176,8 @@ def _period(kind: str, m: re.Match[str], published: date | None) -> Period | Non
         if pub and pub < end:
             end = max(pub, start)
         return Period(min(start, end), end, True)
+    if kind == "ignore":
+        return Period(None, None, False)
     if kind == "year":
         y = int(m.group(1))
         return Period(date(y, 1, 1), _year_end(y), True)
@@ -140,7 +194,7 @@ def time_expressions(sentence: str, published: date | None) -> list[TimeExpressi
             period = _period(kind, m, published)
             if period is not None:
                 found.append(TimeExpression(m.start(), m.end(), kind, period))
-    return sorted(found, key=lambda e: e.start)
+    return sorted((e for e in found if e.kind != "ignore"), key=lambda e: e.start)
 
 
 def default_period(published: date | None) -> Period:
@@ -168,11 +222,13 @@ def period_for(
         return cut + 1
 
     # 1. An expression that trails this figure: after it, with no other figure between, in its clause.
+    #    A stated handover date that opens the sentence wins over "dịp Tết" (facts.md "Tết").
     for e in exprs:
         if e.start >= f_end and previous_figure_end(e.start) == f_end:
             between = sentence[f_end : e.start]
             if ";" not in between and len(between) <= 80:
-                return e.period
+                stated_day = next((d for d in exprs if d.kind == "day" and d.end <= f_start), None)
+                return stated_day.period if e.kind == "tet" and stated_day else e.period
     # 2. The nearest expression before the figure that leads its clause (trails no other figure)
     #    or opens the sentence.
     for e in reversed(exprs):
