@@ -91,6 +91,15 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """A table of the published warehouse as CSV, Parquet or SDMX-CSV (extract/export.py)."""
+    from extract.export import export_table
+
+    result = export_table(Settings.from_env(), args.table, args.format, Path(args.out) if args.out else None)
+    print(f"{result.path}: {result.rows} rows")
+    return 0
+
+
 def _demo_env(base_url: str) -> dict[str, str]:
     # The demo site is ours and on loopback: no need for the politeness pause of real sites.
     return {
@@ -197,6 +206,13 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_process, force=True)
     sub.add_parser("build", help="dbt build the warehouse and its docs site").set_defaults(func=cmd_build)
     sub.add_parser("summary", help="what is in the warehouse").set_defaults(func=cmd_summary)
+    p = sub.add_parser("export", help="export a table of the published warehouse (csv, parquet or sdmx-csv)",
+                       description="Export a table of the published warehouse. sdmx-csv: SDMX 2.1 CSV, one row per fact "
+                                   "(column mapping in extract/export.py; UNIT_MULT is 0 since values are normalised).")
+    p.add_argument("table", help="a table of the warehouse, e.g. fct_households")
+    p.add_argument("--format", choices=["csv", "parquet", "sdmx-csv"], default="csv")
+    p.add_argument("--out", help="output file (default: <ASXH_HOME>/exports/<table>.<csv|parquet|sdmx.csv>)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("run", help="serve the demo site and run the whole pipeline through Airflow")
     p.add_argument("--sources", help="a sources file instead of the demo site")

@@ -66,7 +66,9 @@ class Fact:
     area: str | None
     area_level: str | None
     area_code: int | None
+    area_valid_from: str | None  # with level and code, the key of the unit in dim_area
     area_status: str
+    province_code_today: int | None  # the province (of the 34 since July 2025) the place is in now
     period_start: str | None
     period_end: str | None
     period_basis: str  # "stated" in the text, or "publication_date" (no time stated)

@@ -602,7 +602,9 @@ def _fact(
         area=area.name,
         area_level=area.level,
         area_code=area.code,
+        area_valid_from=area.valid_from.isoformat() if area.valid_from else None,
         area_status=area.status,
+        province_code_today=area.province_code_current,
         period_start=period.start.isoformat() if period.start else None,
         period_end=period.end.isoformat() if period.end else None,
         period_basis="stated" if period.explicit else "publication_date",
@@ -664,3 +666,4 @@ def _absorb(g: Fact, f: Fact) -> None:
     g.group = g.group or f.group
     if g.area is None and f.area is not None:
         g.area, g.area_level, g.area_code, g.area_status = f.area, f.area_level, f.area_code, f.area_status
+        g.area_valid_from, g.province_code_today = f.area_valid_from, f.province_code_today

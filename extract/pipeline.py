@@ -277,10 +277,30 @@ def build_warehouse(settings: Settings) -> dict:
     with warehouse_writer_lock(settings):
         run_dbt(settings, "build")
         run_dbt(settings, "docs", "generate", "--static")
+        publish_warehouse(settings)
     docs = settings.home / "dbt_target" / "static_index.html"
     settings.docs_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(docs, settings.docs_dir / "index.html")
-    return {"warehouse": str(settings.warehouse_path), "docs": str(settings.docs_dir / "index.html")}
+    return {
+        "warehouse": str(settings.warehouse_path),
+        "published": str(settings.published_path),
+        "docs": str(settings.docs_dir / "index.html"),
+    }
+
+
+def publish_warehouse(settings: Settings) -> Path:
+    """Copy the freshly built warehouse to published/ under a temporary name, then rename it.
+
+    DuckDB lets one process write a file and no other process read it meanwhile, so users never
+    open the file dbt writes: they open this copy. A rename replaces it at once; a reader that
+    has the old copy open keeps reading it until it closes, and the next build never waits.
+    """
+    target = settings.published_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
+    shutil.copyfile(settings.warehouse_path, tmp)
+    os.replace(tmp, target)
+    return target
 
 
 # ---------------------------------------------------------------- summary
@@ -303,13 +323,13 @@ def summary(settings: Settings) -> dict:
     out: dict = {
         "pages_fetched": sum(1 for r in latest.values() if r.ok),
         "pages_failed": sum(1 for r in latest.values() if not r.ok),
-        "warehouse": str(settings.warehouse_path),
+        "warehouse": str(settings.published_path),
         "docs": str(settings.docs_dir / "index.html"),
     }
-    if not settings.warehouse_path.exists():
+    if not settings.published_path.exists():
         out["facts"] = {}
         return out
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    con = duckdb.connect(str(settings.published_path), read_only=True)
     try:
         rows = con.execute("select status, count(*) from main.dim_article group by status").fetchall()
         out["articles"] = dict(rows)

@@ -63,6 +63,12 @@ class Settings:
         return self.home / "warehouse.duckdb"
 
     @property
+    def published_path(self) -> Path:
+        """The read-only copy of the warehouse that users query: published after every build, so
+        that readers never hold a lock on the file dbt writes."""
+        return self.home / "published" / "warehouse.duckdb"
+
+    @property
     def docs_dir(self) -> Path:
         return self.home / "docs"
 

@@ -25,3 +25,66 @@ def gold_files() -> list[Path]:
     return sorted(
         [SEED_GOLD, *(DEMO_SITE / "gold").glob("*.gold.json"), *(FIXTURES / "devset").glob("*.gold.json")]
     )
+
+
+# ---------------------------------------------------------------- a small built warehouse
+# The same fixture articles as tests/dbt/test_dbt_build.py: the seed as plain text, the two demo
+# layouts, and one page that is not about social security. Built once per session, because a dbt
+# build takes seconds; tests that change the warehouse copy it first (`warehouse_home_copy`).
+
+WAREHOUSE_FIXTURE_PAGES = [
+    ("fixture-seed", "Vĩnh Phúc", SEED_TEXT),
+    ("baovinhphuc-demo", "Vĩnh Phúc", DEMO_SITE / "baovinhphuc/xa-hoi/song-lo-du-no-tin-dung-chinh-sach-dat-312-6-ty-dong.html"),
+    ("baonghean-demo", "Nghệ An", next((DEMO_SITE / "baonghean/an-sinh-xa-hoi").glob("*-[0-9]*.html"))),
+    ("baonghean-demo", "Nghệ An", next((DEMO_SITE / "baonghean/the-thao").glob("*.html"))),
+]
+
+
+def stage_fixture_articles(settings, gazetteer) -> None:
+    """Write the staged article files of WAREHOUSE_FIXTURE_PAGES, as the extract step would."""
+    import json
+
+    from extract.archive import FetchRecord
+    from extract.pipeline import article_id, build_staged_article, staged_path
+
+    for source, province, path in WAREHOUSE_FIXTURE_PAGES:
+        body = path.read_bytes()
+        if path.suffix == ".txt":
+            # A plain-text article is staged as a minimal HTML page: one paragraph per line.
+            lines = body.decode("utf-8").splitlines()
+            body = ("<html><body><h1>" + lines[0] + "</h1>" + "".join(f"<p>{l}</p>" for l in lines[1:] if l.strip()) + "</body></html>").encode()
+        key = f"{source}:/{path.name}"
+        record = FetchRecord(run_id="fixture", source=source, kind="article", key=key, url=f"https://example.invalid/{path.name}",
+                             final_url=None, status=200, fetched_at="2026-01-01T00:00:00+00:00", sha256="0" * 64,
+                             error=None, retryable=False, province=province, content_type="text/html")
+        staged = build_staged_article(record, body, gazetteer)
+        target = staged_path(settings, article_id(key))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(staged, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory, gazetteer):
+    """Settings of a tmp ASXH_HOME with a built and published warehouse and its docs site.
+    Read it, never write it: it is shared by every test of the session."""
+    import dataclasses
+
+    from extract.pipeline import build_warehouse
+    from extract.settings import Settings
+
+    home = tmp_path_factory.mktemp("asxh-built-home")
+    settings = dataclasses.replace(Settings.from_env({}), home=home)
+    stage_fixture_articles(settings, gazetteer)
+    build_warehouse(settings)
+    return settings
+
+
+@pytest.fixture
+def warehouse_home_copy(built_warehouse, tmp_path):
+    """A private copy of the built ASXH_HOME, for tests that rebuild, republish or delete."""
+    import dataclasses
+    import shutil
+
+    home = tmp_path / "asxh-home"
+    shutil.copytree(built_warehouse.home, home)
+    return dataclasses.replace(built_warehouse, home=home)

@@ -1,8 +1,7 @@
-{# The body of every fct_* model: the facts of one fact table (facts.md), one row per fact. #}
+{# The body of every fct_* model: the observations of one fact table (facts.md), one row each. #}
 {% macro fact_table_model(fact_table) %}
 select
-    fact_id,
-    article_id,
+    observation_id,
     metric,
     value,
     unit,
@@ -10,19 +9,27 @@ select
     area_name,
     area_level,
     area_code,
+    area_key,
     area_status,
+    province_code_today,
+    province_name_today,
     period_start,
     period_end,
     period_basis,
     group_code,
+    support_facts,
+    support_articles,
+    support_mentions,
+    has_conflict,
+    fact_id,
+    article_id,
+    url,
     sentence,
     span_start,
     span_end,
-    mention_count,
-    url,
     source_name,
     published_on,
     extractor_version
-from {{ ref('int_facts_joined') }}
+from {{ ref('int_observations') }}
 where fact_table = '{{ fact_table }}'
 {% endmacro %}

@@ -1,14 +1,24 @@
--- Every fact of a kept article is in exactly one of the five fact tables: none lost, none twice.
+-- Every fact of a kept article supports exactly one observation, and every observation is in
+-- exactly one of the five fact tables: none lost, none twice.
 with landed as (
-    select fact_id from {{ ref('fct_households') }}
-    union all select fact_id from {{ ref('fct_loans') }}
-    union all select fact_id from {{ ref('fct_insurance_cards') }}
-    union all select fact_id from {{ ref('fct_allowances') }}
-    union all select fact_id from {{ ref('fct_other_indicators') }}
+    select observation_id from {{ ref('fct_households') }}
+    union all select observation_id from {{ ref('fct_loans') }}
+    union all select observation_id from {{ ref('fct_insurance_cards') }}
+    union all select observation_id from {{ ref('fct_allowances') }}
+    union all select observation_id from {{ ref('fct_other_indicators') }}
+),
+
+per_fact as (
+    select f.fact_id, count(b.observation_id) as observations
+    from {{ ref('int_facts_joined') }} as f
+    left join {{ ref('bridge_observation_fact') }} as b using (fact_id)
+    group by f.fact_id
 )
 
-select f.fact_id, count(l.fact_id) as copies
-from {{ ref('int_facts_joined') }} as f
-left join landed as l using (fact_id)
-group by f.fact_id
-having count(l.fact_id) != 1
+select 'fact ' || fact_id as problem from per_fact where observations != 1
+union all
+select 'observation ' || o.observation_id
+from {{ ref('int_observations') }} as o
+left join landed as l using (observation_id)
+group by o.observation_id
+having count(l.observation_id) != 1

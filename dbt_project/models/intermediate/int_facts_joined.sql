@@ -1,4 +1,6 @@
--- One row per fact of a kept article, with the article's provenance beside it.
+-- One row per fact of a kept article, with the article's provenance, the place's unit (its
+-- dim_area key and the province it lies in today) and the observation it reports.
+with joined as (
 select
     f.fact_id,
     f.article_id,
@@ -10,7 +12,13 @@ select
     f.area_name,
     f.area_level,
     f.area_code,
+    f.area_valid_from,
+    case when f.area_code is not null
+        then f.area_level || ':' || f.area_code || ':' || strftime(f.area_valid_from, '%Y-%m-%d')
+    end as area_key,
     f.area_status,
+    area.province_code_today,
+    area.province_name_today,
     f.period_start,
     f.period_end,
     f.period_basis,
@@ -25,4 +33,29 @@ select
     f.extractor_version
 from {{ ref('stg_news__facts') }} as f
 inner join {{ ref('stg_news__articles') }} as a using (article_id)
+left join {{ ref('dim_area') }} as area
+    on area.area_level = f.area_level and area.area_code = f.area_code and area.valid_from = f.area_valid_from
 where a.status = 'kept'
+),
+
+keyed as (
+    select
+        *,
+        concat_ws('|',
+            fact_table, metric, unit,
+            coalesce(area_level, '-'),
+            coalesce(area_key, area_name, '-'),
+            coalesce(cast(period_start as varchar), '-'),
+            coalesce(cast(period_end as varchar), '-'),
+            coalesce(group_code, '-')
+        ) as observation_key
+    from joined
+)
+
+-- Reports of one figure in different articles share an observation. Within one article the
+-- extractor has already merged every mention of a figure, so two facts of one article with the
+-- same key are two figures (a 200.000 and a 400.000 đồng gift): they are numbered apart.
+select
+    * exclude (observation_key),
+    md5(observation_key || '#' || row_number() over (partition by observation_key, article_id order by value, fact_id)) as observation_id
+from keyed

@@ -20,6 +20,7 @@ select
     fact ->> 'area' as area_name,
     fact ->> 'area_level' as area_level,
     cast(fact ->> 'area_code' as integer) as area_code,
+    cast(fact ->> 'area_valid_from' as date) as area_valid_from,
     fact ->> 'area_status' as area_status,
     cast(fact ->> 'period_start' as date) as period_start,
     cast(fact ->> 'period_end' as date) as period_end,

@@ -1,0 +1,291 @@
+"""`asxh export`: a table of the published warehouse as CSV, Parquet or SDMX-CSV.
+
+pandas is not a dependency of the project (and is not installed), so "opens in a dataframe tool"
+is checked with the two readers a consumer has without it: Python's csv module and DuckDB itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extract import contract
+from extract.export import SDMX_COLUMNS, export_table, obs_status, ref_area, time_period
+
+ASXH = str(Path(sys.executable).parent / "asxh")
+FACT_TABLES = ["fct_households", "fct_loans", "fct_insurance_cards", "fct_allowances", "fct_other_indicators"]
+
+
+def _published(settings):
+    return duckdb.connect(str(settings.published_path), read_only=True)
+
+
+def _table(settings, table: str) -> tuple[list[str], list[str], list[tuple]]:
+    """Column names, column types and rows (ordered by fact_id) of a table of the published warehouse."""
+    con = _published(settings)
+    try:
+        described = con.execute(f"describe main.{table}").fetchall()
+        rows = con.execute(f"select * from main.{table} order by fact_id").fetchall()
+    finally:
+        con.close()
+    return [d[0] for d in described], [d[1] for d in described], rows
+
+
+def _read_csv_module(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _cell_equals(cell: str, value) -> bool:
+    """A CSV cell against the table's value: NULL is the empty cell, numbers compare as numbers."""
+    if value is None:
+        return cell == ""
+    if isinstance(value, float):
+        return float(cell) == value
+    if isinstance(value, date):
+        return date.fromisoformat(cell) == value
+    return cell == str(value)
+
+
+def _differences(con, table: str, reader_sql: str) -> int:
+    """Rows in one side and not the other (with multiplicity), between a table and an export."""
+    one = con.execute(f"select count(*) from (select * from pub.main.{table} except all {reader_sql})").fetchall()[0][0]
+    other = con.execute(f"select count(*) from ({reader_sql} except all select * from pub.main.{table})").fetchall()[0][0]
+    return one + other
+
+
+def _asxh(settings, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ASXH_HOME": str(settings.home)}
+    return subprocess.run([ASXH, *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+# ---------------------------------------------------------------- CSV and Parquet
+
+
+@pytest.mark.parametrize("table", FACT_TABLES)
+def test_export_csv_has_the_table_rows_and_values_when_read_with_the_csv_module(built_warehouse, tmp_path, table):
+    names, _, rows = _table(built_warehouse, table)
+    assert rows, f"the fixture warehouse has no {table} rows: the comparison would prove nothing"
+    result = export_table(built_warehouse, table, "csv", tmp_path / f"{table}.csv")
+    header, cells = _read_csv_module(result.path)
+    assert header == names
+    assert result.rows == len(cells) == len(rows)
+    by_id = {c["fact_id"]: c for c in cells}
+    for row in rows:
+        exported = by_id[row[names.index("fact_id")]]
+        mismatched = [n for n, v in zip(names, row) if not _cell_equals(exported[n], v)]
+        assert mismatched == [], f"{table} {row[0]}: {mismatched}"
+
+
+@pytest.mark.parametrize("table", FACT_TABLES)
+def test_export_csv_equals_the_table_when_read_back_with_duckdb(built_warehouse, tmp_path, table):
+    names, types, rows = _table(built_warehouse, table)
+    result = export_table(built_warehouse, table, "csv", tmp_path / f"{table}.csv")
+    # The table's own schema is given to read_csv: a CSV file carries no types, and an inferred
+    # type could turn an all-digit article_id into a number.
+    columns = "{" + ", ".join(f"'{n}': '{t}'" for n, t in zip(names, types)) + "}"
+    con = duckdb.connect()
+    con.execute(f"attach '{built_warehouse.published_path}' as pub (read_only)")
+    reader = f"select * from read_csv('{result.path}', header = true, columns = {columns})"
+    assert con.execute(f"select count(*) from ({reader})").fetchall()[0][0] == len(rows)
+    assert _differences(con, table, reader) == 0
+    con.close()
+
+
+@pytest.mark.parametrize("table", FACT_TABLES)
+def test_export_parquet_equals_the_table_with_its_types_when_read_back_with_duckdb(built_warehouse, tmp_path, table):
+    names, types, rows = _table(built_warehouse, table)
+    result = export_table(built_warehouse, table, "parquet", tmp_path / f"{table}.parquet")
+    con = duckdb.connect()
+    con.execute(f"attach '{built_warehouse.published_path}' as pub (read_only)")
+    reader = f"select * from read_parquet('{result.path}')"
+    described = con.execute(f"describe {reader}").fetchall()
+    assert [(d[0], d[1]) for d in described] == list(zip(names, types))
+    assert result.rows == con.execute(f"select count(*) from ({reader})").fetchall()[0][0] == len(rows)
+    assert _differences(con, table, reader) == 0
+    con.close()
+
+
+def test_export_accepts_any_table_of_schema_main_when_it_is_not_a_fact_table(built_warehouse, tmp_path):
+    result = export_table(built_warehouse, "dim_metric", "csv", tmp_path / "dim_metric.csv")
+    con = _published(built_warehouse)
+    expected = con.execute("select count(*) from main.dim_metric").fetchall()[0][0]
+    con.close()
+    assert result.rows == len(_read_csv_module(result.path)[1]) == expected > 0
+
+
+def test_export_writes_under_exports_in_asxh_home_when_no_out_is_given(warehouse_home_copy):
+    for fmt, name in (("csv", "fct_loans.csv"), ("parquet", "fct_loans.parquet"), ("sdmx-csv", "fct_loans.sdmx.csv")):
+        result = export_table(warehouse_home_copy, "fct_loans", fmt)
+        assert result.path == warehouse_home_copy.home / "exports" / name
+        assert result.path.is_file()
+    # Only the finished files: no temporary file is left behind.
+    assert sorted(p.name for p in (warehouse_home_copy.home / "exports").iterdir()) == ["fct_loans.csv", "fct_loans.parquet", "fct_loans.sdmx.csv"]
+
+
+def test_export_rejects_a_table_with_the_list_of_available_ones_when_it_does_not_exist(built_warehouse, tmp_path):
+    with pytest.raises(ValueError) as error:
+        export_table(built_warehouse, "fct_nope", "csv", tmp_path / "x.csv")
+    for table in FACT_TABLES:
+        assert table in str(error.value)
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_export_rejects_a_table_name_that_is_not_a_plain_name_when_it_would_inject_sql(built_warehouse, tmp_path):
+    with pytest.raises(ValueError):
+        export_table(built_warehouse, 'fct_loans" to \'/tmp/x.csv\'; --', "csv", tmp_path / "x.csv")
+
+
+def test_export_sdmx_csv_refuses_a_table_when_it_is_not_a_fact_table(built_warehouse, tmp_path):
+    with pytest.raises(ValueError, match="sdmx-csv needs a fact table"):
+        export_table(built_warehouse, "dim_metric", "sdmx-csv", tmp_path / "dim_metric.sdmx.csv")
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- SDMX-CSV
+
+# The forms of an SDMX TIME_PERIOD the export writes: year, quarter, month, day, ISO interval
+# (either side may be ".." when unknown), or empty when nothing is known.
+DAY = r"\d{4}-\d{2}-\d{2}"
+TIME_PERIOD = re.compile(rf"^(\d{{4}}|\d{{4}}-Q[1-4]|\d{{4}}-(0[1-9]|1[0-2])|{DAY}|({DAY}|\.\.)/({DAY}|\.\.)|)$")
+
+
+@pytest.mark.parametrize("table", FACT_TABLES)
+def test_export_sdmx_csv_has_sdmx_columns_and_one_observation_per_fact_when_exported(built_warehouse, tmp_path, table):
+    names, _, rows = _table(built_warehouse, table)
+    result = export_table(built_warehouse, table, "sdmx-csv", tmp_path / f"{table}.sdmx.csv")
+    header, observations = _read_csv_module(result.path)
+    assert header == SDMX_COLUMNS
+    assert result.rows == len(observations) == len(rows)
+    # The export is ordered by fact_id, as _table is: row i is fact i.
+    for row, obs in zip(rows, observations):
+        fact = dict(zip(names, row))
+        assert obs["DATAFLOW"] == f"ASXH:{table.upper()}(1.0)"
+        assert obs["METRIC"] == fact["metric"]
+        assert float(obs["OBS_VALUE"]) == fact["value"]
+        assert obs["UNIT_MEASURE"] == fact["unit"]
+        assert obs["UNIT_MULT"] == "0"
+        assert obs["QUALIFIER"] == fact["qualifier"]
+        assert obs["OBS_STATUS"] == ("E" if fact["qualifier"] in ("about", "nearly") else "A")
+        assert obs["AREA_LEVEL"] == (fact["area_level"] or "")
+        assert obs["REF_AREA"] != ""
+        assert obs["GROUP"] == (fact["group_code"] or "")
+        assert obs["SOURCE_URL"] == fact["url"]
+        assert TIME_PERIOD.match(obs["TIME_PERIOD"]), obs["TIME_PERIOD"]
+
+
+def test_export_sdmx_csv_writes_the_seed_figures_as_sdmx_when_built_from_fixtures(built_warehouse, tmp_path):
+    def observations(table):
+        return _read_csv_module(export_table(built_warehouse, table, "sdmx-csv", tmp_path / f"{table}.csv").path)[1]
+
+    # "tỷ lệ hộ nghèo năm 2016 là 3,34%" in Vĩnh Tường (district 252): a calendar year.
+    rate = next(o for o in observations("fct_households") if o["OBS_VALUE"] == "3.34")
+    assert (rate["REF_AREA"], rate["TIME_PERIOD"], rate["UNIT_MEASURE"], rate["OBS_STATUS"]) == ("252", "2016", "percent", "A")
+    # "hơn 9.300 thẻ": a lower bound keeps OBS_STATUS A and says so in QUALIFIER; a point in time.
+    cards = next(o for o in observations("fct_insurance_cards") if o["OBS_VALUE"] == "9300")
+    assert (cards["OBS_STATUS"], cards["QUALIFIER"], cards["TIME_PERIOD"]) == ("A", "more_than", "2017-05-15")
+    # "khoảng 91%" national coverage: an estimate, and a place with no code keeps its name.
+    national = next(o for o in observations("fct_insurance_cards") if o["OBS_VALUE"] == "91")
+    assert (national["OBS_STATUS"], national["REF_AREA"], national["AREA_LEVEL"]) == ("E", "Việt Nam", "national")
+    # The first half of 2018 is neither a year, a quarter nor a month: an ISO interval.
+    loans = observations("fct_loans")
+    assert any(o["TIME_PERIOD"] == "2018-01-01/2018-06-30" for o in loans)
+    # 18 tỷ đồng is written in full, since UNIT_MULT is 0.
+    assert any(o["OBS_VALUE"] == "18000000000" for o in observations("fct_allowances"))
+    # Commune Tuân Chính keeps the statistics office's five digits.
+    assert any(o["REF_AREA"] == "09136" and o["AREA_LEVEL"] == "commune" for o in observations("fct_other_indicators"))
+
+
+@pytest.mark.parametrize(
+    "start,end,expected",
+    [
+        (date(2016, 1, 1), date(2016, 12, 31), "2016"),
+        (date(2019, 1, 1), date(2019, 3, 31), "2019-Q1"),
+        (date(2020, 10, 1), date(2020, 12, 31), "2020-Q4"),
+        (date(2022, 6, 1), date(2022, 6, 30), "2022-06"),
+        (date(2024, 2, 1), date(2024, 2, 29), "2024-02"),
+        (date(2017, 5, 15), date(2017, 5, 15), "2017-05-15"),
+        (date(2018, 1, 1), date(2018, 6, 30), "2018-01-01/2018-06-30"),
+        (date(2019, 2, 1), date(2019, 4, 30), "2019-02-01/2019-04-30"),
+        (date(2016, 1, 1), date(2017, 5, 15), "2016-01-01/2017-05-15"),
+        (date(2016, 1, 1), date(2017, 12, 31), "2016-01-01/2017-12-31"),
+        (date(2022, 6, 1), date(2022, 6, 29), "2022-06-01/2022-06-29"),
+        (None, date(2021, 9, 30), "../2021-09-30"),
+        (date(2021, 1, 1), None, "2021-01-01/.."),
+        (None, None, ""),
+    ],
+)
+def test_time_period_is_the_shortest_sdmx_form_when_given_a_period(start, end, expected):
+    assert time_period(start, end) == expected
+    assert TIME_PERIOD.match(expected)
+
+
+@pytest.mark.parametrize("qualifier", contract.QUALIFIERS)
+def test_obs_status_is_estimated_only_when_the_qualifier_is_about_or_nearly(qualifier):
+    assert obs_status(qualifier) == ("E" if qualifier in ("about", "nearly") else "A")
+
+
+@pytest.mark.parametrize(
+    "code,name,level,expected",
+    [
+        (26, "Vĩnh Phúc", "province", "26"),
+        (1, "Hà Nội", "province", "01"),
+        (252, "Vĩnh Tường", "district", "252"),
+        (9136, "Tuân Chính", "commune", "09136"),
+        (None, "Việt Nam", "national", "Việt Nam"),
+        (None, None, "commune", "_U"),
+    ],
+)
+def test_ref_area_is_the_padded_code_else_the_name_when_given_a_place(code, name, level, expected):
+    assert ref_area(code, name, level) == expected
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_asxh_export_prints_path_and_row_count_when_the_warehouse_is_published(warehouse_home_copy):
+    completed = _asxh(warehouse_home_copy, "export", "fct_households", "--format", "parquet")
+    assert completed.returncode == 0, completed.stderr
+    path = warehouse_home_copy.home / "exports" / "fct_households.parquet"
+    _, _, rows = _table(warehouse_home_copy, "fct_households")
+    assert completed.stdout.strip() == f"{path}: {len(rows)} rows"
+    assert path.is_file()
+
+
+def test_asxh_export_writes_to_out_when_given(warehouse_home_copy, tmp_path):
+    out = tmp_path / "deep" / "er" / "households.sdmx.csv"
+    completed = _asxh(warehouse_home_copy, "export", "fct_households", "--format", "sdmx-csv", "--out", str(out))
+    assert completed.returncode == 0, completed.stderr
+    assert _read_csv_module(out)[0] == SDMX_COLUMNS
+
+
+def test_asxh_export_exits_1_with_a_clear_message_when_nothing_is_published(tmp_path):
+    home = tmp_path / "empty-home"
+    env = {**os.environ, "ASXH_HOME": str(home)}
+    completed = subprocess.run([ASXH, "export", "fct_households"], capture_output=True, text=True, env=env, timeout=120)
+    assert completed.returncode == 1
+    assert "no published warehouse" in completed.stderr
+    assert "run make run or asxh build first" in completed.stderr
+    assert not (home / "exports").exists()
+
+
+def test_asxh_export_exits_1_listing_the_tables_when_the_table_is_unknown(warehouse_home_copy):
+    completed = _asxh(warehouse_home_copy, "export", "fct_nope")
+    assert completed.returncode == 1
+    assert "no table 'fct_nope'" in completed.stderr
+    assert all(table in completed.stderr for table in FACT_TABLES)
+
+
+def test_asxh_export_exits_2_when_the_format_is_unknown(warehouse_home_copy):
+    completed = _asxh(warehouse_home_copy, "export", "fct_households", "--format", "xlsx")
+    assert completed.returncode == 2
+    assert "invalid choice" in completed.stderr
