@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup, Comment, Tag
 
 from extract.numbers import normalize_text
 
-_CHROME_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "button", "svg", "template"]
+_CHROME_TAGS = ["nav", "header", "footer", "aside", "form", "iframe", "button", "svg"]
 _CHROME_NAMES = re.compile(
     r"related|lien-?quan|cung-?chuyen-?muc|tin-?khac|share|social|comment|binh-?luan|sidebar|widget|"
     r"footer|header|menu|nav|breadcrumb|tags?\b|banner|advert|ads?\b|quang-?cao|popular|most-?read|doc-?nhieu|"
@@ -131,16 +131,44 @@ def _body_container(soup: BeautifulSoup) -> Tag:
     return best
 
 
+def _title_candidates(soup: BeautifulSoup) -> list[str]:
+    """The headline as the page states it: og:title, the h1, the <title> without the site's name."""
+    out = []
+    og = _meta(soup, "og:title")
+    if og:
+        out.append(og)
+    h1 = soup.find("h1")
+    if h1 and h1.get_text(strip=True):
+        out.append(h1.get_text(" ", strip=True))
+    if soup.title and soup.title.get_text(strip=True):
+        full = soup.title.get_text(" ", strip=True)
+        out.append(re.split(r"\s+[|–—-]\s+(?=[^|–—-]*$)", full)[0] if re.search(r"\s[|–—-]\s", full) else full)
+    return [_clean(t) for t in out if _clean(t)]
+
+
+def _find_heading(soup: BeautifulSoup, titles: list[str]) -> Tag | None:
+    """The element that prints the headline: the h1, or the smallest element whose text is it."""
+    h1 = soup.find("h1")
+    if h1 is not None:
+        return h1
+    for title in titles:
+        for tag in soup.find_all(["h2", "h3", "b", "strong", "font", "span", "div", "td", "p"]):
+            if _clean(tag.get_text(" ", strip=True)) == title and not tag.find(lambda t: t is not tag and _clean(t.get_text(" ", strip=True)) == title):
+                return tag
+    return None
+
+
 def parse_article(html: str | bytes, url: str | None = None) -> Article:
     soup = BeautifulSoup(html, "html.parser")
     for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
         node.extract()
+    for tag in soup.find_all(["script", "style", "noscript", "template"]):
+        if tag.name == "script" and tag.get("type") == "application/ld+json":
+            continue
+        tag.decompose()
 
-    title = (
-        _meta(soup, "og:title")
-        or (soup.find("h1").get_text(" ", strip=True) if soup.find("h1") else None)
-        or (soup.title.get_text(" ", strip=True) if soup.title else "")
-    )
+    titles = _title_candidates(soup)
+    title = titles[0] if titles else ""
     published, source = None, None
     meta_date = _meta(soup, "article:published_time", "datePublished", "pubdate", "publishdate", "date", "dc.date")
     if meta_date and _parse_iso(meta_date):
@@ -153,52 +181,60 @@ def parse_article(html: str | bytes, url: str | None = None) -> Article:
         if time_tag and _parse_iso(str(time_tag["datetime"])):
             published, source = _parse_iso(str(time_tag["datetime"])), "time"
     author = _meta(soup, "author", "article:author")
+    heading = _find_heading(soup, titles)
+    if published is None and heading is not None:
+        # The dateline nearest the headline, read before the chrome goes: the site's
+        # current-date bar sits far above the headline, the article's dateline just below it.
+        published = _dateline_near(heading)
+        source = "dateline" if published else None
 
     for tag in soup.find_all(_CHROME_TAGS):
+        if tag.name == "header" and tag.find_parent("article") is not None:
+            continue  # an article's own header holds its headline and dateline
         tag.decompose()
     container = _body_container(soup)
-    heading = soup.find("h1") or soup.find(["h2"], class_=re.compile("title", re.I))
-
     if published is None:
-        # The dateline nearest the headline: the site's current-date bar sits far above it.
-        published, source = _dateline_near(heading, container), "dateline"
-        if published is None:
-            source = None
+        published = parse_dateline(container.get_text(" ", strip=True)[:300])
+        source = "dateline" if published else None
 
-    for tag in container.find_all(True):
-        if tag.decomposed if hasattr(tag, "decomposed") else False:
+    for tag in list(container.find_all(["ul", "ol", "div", "section", "table"])):
+        if getattr(tag, "decomposed", False):
             continue
-        if tag.name in ("ul", "ol", "div", "section", "table") and (_is_chrome(tag) or (_link_density(tag) > 0.5 and len(tag.get_text(strip=True)) > 0)):
+        if _is_chrome(tag) or (_link_density(tag) > 0.5 and tag.get_text(strip=True)):
             tag.decompose()
 
     paragraphs: list[str] = []
-    title_clean = _clean(title or "")
     for block in container.find_all(_BLOCKS):
-        if block.find_parent(_BLOCKS):
+        if _inside_block(block, container):
             continue  # its text is in the outer block
         text = _clean(block.get_text("", strip=False))
-        if not text or text == title_clean or _DATELINE.fullmatch(text.strip(" |")):
+        if not text or text in titles or _DATELINE.fullmatch(text.strip(" |")):
             continue
         if paragraphs and paragraphs[-1] == text and block.name != "p":
             continue
         paragraphs.append(text)
     if author is None and paragraphs and len(paragraphs[-1]) < 40 and not re.search(r"\d", paragraphs[-1]):
         author = paragraphs[-1]
-    return Article(title=title_clean, published=published, author=author, paragraphs=paragraphs, published_source=source)
+    return Article(title=title, published=published, author=author, paragraphs=paragraphs, published_source=source)
 
 
-def _dateline_near(heading: Tag | None, container: Tag) -> date | None:
-    candidates: list[str] = []
-    if heading is not None:
-        for node in heading.find_all_next(string=True, limit=40):
-            candidates.append(str(node))
-        for node in heading.find_all_previous(string=True, limit=10):
-            candidates.append(str(node))
-    candidates.append(container.get_text(" ", strip=True)[:300])
-    for text in candidates:
-        d = parse_dateline(text)
-        if d:
-            return d
+def _inside_block(tag: Tag, container: Tag) -> bool:
+    """Whether a text block lies inside another text block of the container (a <p> in an <li>)."""
+    for parent in tag.parents:
+        if parent is container:
+            return False
+        if parent.name in _BLOCKS:
+            return True
+    return False
+
+
+def _dateline_near(heading: Tag) -> date | None:
+    """A dateline in the text right after the headline, else right before it."""
+    for nodes in (heading.find_all_next(string=True, limit=40), heading.find_all_previous(string=True, limit=10)):
+        for node in nodes:
+            d = parse_dateline(str(node))
+            if d:
+                return d
     return None
 
 

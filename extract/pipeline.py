@@ -274,8 +274,11 @@ def build_warehouse(settings: Settings) -> dict:
     """dbt build (the only writer of the warehouse), then the static docs site."""
     if staged_article_count(settings) == 0:
         raise RuntimeError(f"nothing to build: no staged articles in {settings.staged_dir}/articles (run the extract step first)")
+    stage_fetch_log(settings)
     with warehouse_writer_lock(settings):
         run_dbt(settings, "build")
+        # Freshness warns (in the log) when nothing new was staged for a week: a scraper gone quiet.
+        run_dbt(settings, "source", "freshness")
         run_dbt(settings, "docs", "generate", "--static")
         publish_warehouse(settings)
     docs = settings.home / "dbt_target" / "static_index.html"
@@ -286,6 +289,16 @@ def build_warehouse(settings: Settings) -> dict:
         "published": str(settings.published_path),
         "docs": str(settings.docs_dir / "index.html"),
     }
+
+
+def stage_fetch_log(settings: Settings) -> Path:
+    """The fetch log of every run, in one file dbt reads (an empty file when nothing was fetched:
+    DuckDB cannot read a glob that matches no file)."""
+    archive = RawArchive(settings.raw_dir)
+    lines = "".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in archive.records())
+    path = settings.staged_dir / "fetch_log.jsonl"
+    write_atomic(path, lines.encode("utf-8"))
+    return path
 
 
 def publish_warehouse(settings: Settings) -> Path:
