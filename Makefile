@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help run test airflow demo-site venv lock clean
+.PHONY: help run test browser airflow demo-site venv lock clean
 
 help:
 	@echo "make run      - set up, run the whole pipeline through Airflow on the demo site, print what landed"
@@ -33,8 +33,20 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(BIN)/asxh run
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# Debian's Chromium, for the test that opens the docs site in a real browser. CI runs as root and
+# installs it; elsewhere, install it yourself (apt-get install chromium) or that one test is skipped.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian's chromium for the docs-site browser test"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "Chromium is missing (apt-get install chromium): the docs-site browser test will be skipped"; \
+		fi; \
+	fi
 
 airflow: $(STAMP)
 	$(BIN)/asxh airflow
@@ -50,4 +62,4 @@ lock:
 	( sed -n '1,3p' requirements.lock; cat requirements.lock.new ) > requirements.lock.tmp && mv requirements.lock.tmp requirements.lock && rm requirements.lock.new
 
 clean:
-	rm -rf warehouse/raw warehouse/staged warehouse/warehouse.duckdb* warehouse/docs warehouse/dbt_target warehouse/dbt_logs warehouse/airflow
+	rm -rf warehouse/raw warehouse/staged warehouse/warehouse.duckdb* warehouse/published warehouse/docs warehouse/exports warehouse/dbt_target warehouse/dbt_logs warehouse/airflow
