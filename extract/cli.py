@@ -167,7 +167,7 @@ def cmd_demo_site(args: argparse.Namespace) -> int:
 
     site = DemoSite(port=args.port)
     with site:
-        print(f"demo news site at {site.base_url}/baovinhphuc/ and {site.base_url}/baonghean/ ; Ctrl-C stops it")
+        print(f"demo news site at {site.base_url}/ (baovinhphuc/, baonghean/, baophutho/); Ctrl-C stops it")
         try:
             while True:
                 time.sleep(1)

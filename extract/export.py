@@ -4,7 +4,7 @@ Exports read the published copy (settings.published_path), opened read-only, nev
 writes: an export can run while the pipeline builds, and reads one consistent snapshot.
 
 SDMX-CSV (SDMX 2.1 CSV, one row per observation, UTF-8, comma-separated, header row). A fact
-table maps to a dataflow "ASXH:<TABLE>(1.0)", one observation per fact:
+table maps to a dataflow "ASXH:<TABLE>(1.0)", one SDMX observation per row of the table:
 
 | column       | role      | from                                                                    |
 |--------------|-----------|-------------------------------------------------------------------------|
@@ -18,7 +18,8 @@ table maps to a dataflow "ASXH:<TABLE>(1.0)", one observation per fact:
 |              |           | quarter), "2022-06" (a month), "2017-05-15" (a day), else the ISO 8601  |
 |              |           | interval "start/end"; ".." for an unknown side ("../2021-09-30", ISO    |
 |              |           | 8601-2); empty when neither side is known                               |
-| UNIT_MEASURE | attribute | unit (household, person, card, vnd, percent, ...)                       |
+| UNIT_MEASURE | dimension | unit (household, person, card, vnd, percent, ...): part of the key, as  |
+|              |           | one metric may be counted in persons or in person-times                 |
 | UNIT_MULT    | attribute | always 0: values are already normalised ("18 tỷ đồng" is 18000000000),  |
 |              |           | so no power of ten is left to apply                                     |
 | OBS_VALUE    | measure   | value, as a plain decimal number                                        |
@@ -26,14 +27,16 @@ table maps to a dataflow "ASXH:<TABLE>(1.0)", one observation per fact:
 |              |           | about / nearly                                                          |
 | QUALIFIER    | attribute | the qualifier as the fact contract states it: exact, about, nearly,     |
 |              |           | more_than, at_least, less_than. SDMX has no status for a bound, so a    |
-|              |           | bound ("more than 9,300 cards") keeps OBS_STATUS "A" (9300 is the      |
-|              |           | figure as published, not an estimate) and says "more_than" here; read  |
+|              |           | bound ("more than 9,300 cards") keeps OBS_STATUS "A" (9300 is the       |
+|              |           | figure as published, not an estimate) and says "more_than" here; read   |
 |              |           | OBS_VALUE together with QUALIFIER, never alone                          |
 | GROUP        | attribute | group_code: beneficiary group (dim_group), empty when none              |
 | SOURCE_URL   | attribute | url of the article the figure comes from                                |
 
-A fact table has one row per figure as one article states it, so two articles repeating a figure
-give two observations with the same key; SOURCE_URL tells them apart.
+SOURCE_URL is the article of the report that stands for the row (the fact table's url column).
+GROUP is an attribute here, but the warehouse's observation_id includes it: two rows may share
+METRIC, REF_AREA, AREA_LEVEL, UNIT_MEASURE and TIME_PERIOD and differ in GROUP only, so a consumer
+that needs a unique series key adds GROUP to it.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+import duckdb
 
 from extract.settings import Settings
 
@@ -89,8 +94,6 @@ def _published(settings: Settings):
     path = settings.published_path
     if not path.exists():
         raise FileNotFoundError(f"no published warehouse at {path}: run make run or asxh build first")
-    import duckdb
-
     con = duckdb.connect(str(path), read_only=True)
     try:
         yield con
@@ -194,9 +197,8 @@ def sdmx_observations(con, table: str) -> Iterator[dict[str, str]]:
     missing = [c for c in SDMX_SOURCE_COLUMNS if c not in columns]
     if missing:
         raise ValueError(f"sdmx-csv needs a fact table (fct_*); {table} lacks the columns {', '.join(missing)}")
-    # Ordered by fact id where there is one, so that two exports of one warehouse are identical.
-    order = " order by fact_id" if "fact_id" in columns else ""
-    rows = con.execute(f"select {', '.join(SDMX_SOURCE_COLUMNS)} from main.\"{table}\"{order}").fetchall()
+    # Ordered, so that two exports of one warehouse are identical files.
+    rows = con.execute(f"select {', '.join(SDMX_SOURCE_COLUMNS)} from main.\"{table}\" order by all").fetchall()
     flow = dataflow_id(table)
     for metric, value, unit, qualifier, area_name, area_level, area_code, start, end, group, url in rows:
         yield {

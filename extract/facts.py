@@ -194,7 +194,7 @@ RULES: list[Rule] = [
     _r("other", "job_placements", PEOPLE, r"việc làm"),
     _r("other", "vocational_trainees", PEOPLE, r"đào tạo nghề|học nghề|dạy nghề"),
     _r("allowances", "allowance_recipients", PEOPLE, SUPPORT, tier=GENERIC),
-    _r("households", "new_poor_households", "household household_time", r"(?:hộ nghèo|hộ cận nghèo) phát sinh|tái nghèo", tier=SUBJECT),
+    _r("households", "new_poor_households", "household household_time", r"(?:hộ nghèo|hộ cận nghèo) (?:phát sinh|mới)|phát sinh[^.;,]{0,15}¤|tái nghèo", tier=SUBJECT),
     _r("households", "poor_and_near_poor_households", "household household_time", r"hộ nghèo,? (?:và )?(?:hộ )?cận nghèo", tier=SUBJECT),
     _r("households", "near_poor_households", "household household_time", r"cận nghèo", tier=SUBJECT),
     _r("households", "poor_households", "household household_time", r"hộ nghèo", tier=SUBJECT),
@@ -215,6 +215,7 @@ _TARGET = re.compile(
     re.I,
 )
 _CRITERIA_AFTER = re.compile(r"\s*(?:trở lên|trở xuống|trở đi)", re.I)
+_POVERTY_LINE = re.compile(rf"{W}(?:chuẩn nghèo|chuẩn cận nghèo|ngưỡng nghèo|mức sống tối thiểu)", re.I)
 # Policy limits are rules, not statistics: "mức cho vay tối đa 100 triệu đồng/hộ".
 _POLICY_LIMIT = re.compile(rf"{W}(?:tối đa|hạn mức|mức (?:cho )?vay (?:tối đa|tối thiểu)|không vượt quá)[^.;]{{0,40}}$", re.I)
 _PLAN_AFTER = re.compile(r"\s*(?:so với\s+)?(?:kế hoạch|KH|chỉ tiêu|mục tiêu|cùng kỳ)", re.I)
@@ -406,6 +407,8 @@ def _qualifier(text: str, start: int, floor: int) -> str:
 def _is_target(text: str, c: _Candidate, clause_start: int) -> bool:
     if _CRITERIA_AFTER.match(text, c.end):
         return True
+    if c.unit == "vnd" and _POVERTY_LINE.search(text, max(clause_start, c.number.start - 80), c.number.start):
+        return True  # the poverty line is a criterion, not a transfer
     if _POLICY_LIMIT.search(text, max(clause_start, c.number.start - 60), c.number.start) and re.search(r"vay|cho vay|mức", text[clause_start:c.number.start], re.I):
         return True
     before = text[clause_start:c.number.start]

@@ -203,6 +203,10 @@ def parse_article(html: str | bytes, url: str | None = None) -> Article:
         if _is_chrome(tag) or (_link_density(tag) > 0.5 and tag.get_text(strip=True)):
             tag.decompose()
 
+    for table in list(container.find_all("table")):
+        if not getattr(table, "decomposed", False):
+            _linearize_table(soup, table)
+
     paragraphs: list[str] = []
     for block in container.find_all(_BLOCKS):
         if _inside_block(block, container):
@@ -216,6 +220,54 @@ def parse_article(html: str | bytes, url: str | None = None) -> Article:
     if author is None and paragraphs and len(paragraphs[-1]) < 40 and not re.search(r"\d", paragraphs[-1]):
         author = paragraphs[-1]
     return Article(title=title, published=published, author=author, paragraphs=paragraphs, published_source=source)
+
+
+_HEADER_COUNT = re.compile(r"^(?:Số|Tổng số)\s+(?P<noun>lượt hộ|lượt người|hộ|người|thẻ BHYT|thẻ|sổ BHXH|sổ|suất quà|suất|lao động|đối tượng|nhà|căn nhà|khách hàng)(?![\wà-ỹ])", re.I)
+_HEADER_UNIT = re.compile(r"^(?P<name>.*?)\s*\((?P<unit>[^)]{1,20})\)\s*$")
+
+
+def _linearize_table(soup: BeautifulSoup, table: Tag) -> None:
+    """A data table becomes one sentence per row, so that each cell keeps its row's label and its
+    column's name and unit: "Diễn Châu: Dư nợ 612,4 tỷ đồng; Số hộ còn dư nợ 15.320." Layout
+    tables (nested tables, long cells) are left alone."""
+    if table.find("table"):
+        return
+    rows = [[_clean(c.get_text(" ", strip=True)) for c in tr.find_all(["th", "td"])] for tr in table.find_all("tr")]
+    rows = [r for r in rows if any(r)]
+    if len(rows) < 2 or max(len(c) for r in rows for c in r) > 120:
+        return
+    header, body = rows[0], rows[1:]
+    columns = []
+    for name in header:
+        m = _HEADER_UNIT.match(name)
+        if m:
+            columns.append((m["name"], m["unit"]))
+        else:
+            # "Số hộ còn dư nợ" counts households: the cell reads "15.320 hộ".
+            counted = _HEADER_COUNT.match(name)
+            columns.append((name, counted["noun"] if counted else ""))
+    replacement = []
+    caption = table.find("caption")
+    if caption and caption.get_text(strip=True):
+        replacement.append(_clean(caption.get_text(" ", strip=True)))
+    for row in body:
+        label = row[0] if row and not re.search(r"\d", row[0]) else ""
+        cells = row[1:] if label else row
+        names = columns[1:] if label else columns
+        parts = []
+        for (name, unit), value in zip(names, cells):
+            if not value:
+                continue
+            unit_text = ("%" if unit.strip() == "%" else f" {unit}") if unit and re.fullmatch(r"[\d.,\s]+", value) else ""
+            parts.append(f"{name} {value}{unit_text}".strip())
+        if parts:
+            replacement.append((f"{label}: " if label else "") + "; ".join(parts) + ".")
+    new_tags = []
+    for sentence in replacement:
+        p = soup.new_tag("p")
+        p.string = sentence
+        new_tags.append(p)
+    table.replace_with(*new_tags)
 
 
 def _inside_block(tag: Tag, container: Tag) -> bool:

@@ -84,3 +84,13 @@ def test_decode_html_reads_windows_1258_page_when_declared_in_meta():
     assert pages, "the demo site carries one windows-1258 page"
     text = decode_html(pages[0].read_bytes())
     assert "hộ nghèo" in __import__("unicodedata").normalize("NFC", text)
+
+
+def test_parse_article_reads_table_rows_as_sentences_with_column_units():
+    html = """<html><body><article><h1>Dư nợ chính sách</h1><p>Đoạn mở đầu của bài viết về tín dụng chính sách tại các huyện trong tỉnh.</p>
+    <table><caption>Dư nợ tại một số huyện</caption>
+    <tr><th>Huyện</th><th>Dư nợ (tỷ đồng)</th><th>Số hộ còn dư nợ</th><th>Tỷ lệ nợ quá hạn (%)</th></tr>
+    <tr><td>Diễn Châu</td><td>612,4</td><td>15.320</td><td>0,12</td></tr></table></article></body></html>"""
+    article = parse_article(html)
+    assert "Diễn Châu: Dư nợ 612,4 tỷ đồng; Số hộ còn dư nợ 15.320 hộ; Tỷ lệ nợ quá hạn 0,12%." in article.paragraphs
+    assert "Dư nợ tại một số huyện" in article.paragraphs
