@@ -23,6 +23,7 @@ AREA_LEVELS = ("national", "province", "district", "commune")
 GROUPS = (
     "poor_households", "near_poor_households", "escaped_poverty_households", "people_with_merit",
     "social_protection", "elderly", "children", "students", "workers", "ethnic_minorities",
+    "people_with_disabilities",
 )
 
 CATALOGUE_PATH = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds" / "metric_catalogue.csv"

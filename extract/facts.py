@@ -235,7 +235,8 @@ GROUP_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("poor_households", re.compile(r"hộ nghèo|người nghèo|nghèo đa chiều|tỷ lệ nghèo", re.I)),
     ("near_poor_households", re.compile(r"cận nghèo", re.I)),
     ("people_with_merit", re.compile(r"người có công|gia đình chính sách|thương binh|liệt sĩ|tình nghĩa|bệnh binh|Mẹ Việt Nam Anh hùng", re.I)),
-    ("social_protection", re.compile(r"bảo trợ xã hội|trợ cấp xã hội|người khuyết tật|khuyết tật", re.I)),
+    ("people_with_disabilities", re.compile(r"người khuyết tật|khuyết tật", re.I)),
+    ("social_protection", re.compile(r"bảo trợ xã hội|trợ cấp xã hội", re.I)),
     ("elderly", re.compile(r"người cao tuổi|cao tuổi|mừng thọ|chúc thọ|cụ ông|cụ bà", re.I)),
     ("children", re.compile(rf"trẻ em|con em|{W}trẻ{E}|{W}cháu{E}|trẻ dưới", re.I)),
     ("students", re.compile(r"học sinh|sinh viên", re.I)),
@@ -455,6 +456,24 @@ def _per_beneficiary(text: str, c: _Candidate, prev_end: int) -> tuple[str, str]
     return "allowances", "allowance_per_beneficiary"
 
 
+# "1.713 hộ cận nghèo, chiếm 6,64%": a share stated right after a count is that count's rate.
+_RATE_OF_COUNT = {
+    "poor_households": "poor_household_rate",
+    "near_poor_households": "near_poor_household_rate",
+    "poor_and_near_poor_households": "poor_and_near_poor_household_rate",
+}
+_SHARE_AFTER_COUNT = re.compile(rf"^[^;.]{{0,50}}{W}chiếm(?:\s+(?:tỷ lệ|tỉ lệ|khoảng|gần|hơn|trên))?\s*$", re.I)
+
+
+def _share_of_count(text: str, c: _Candidate, earlier: list[tuple[_Candidate, Fact]]) -> tuple[str, str] | None:
+    if c.unit != "percent" or not earlier:
+        return None
+    cand, fact = earlier[-1]
+    if fact.metric in _RATE_OF_COUNT and _SHARE_AFTER_COUNT.match(text[cand.end:c.number.start]):
+        return fact.fact_table, _RATE_OF_COUNT[fact.metric]
+    return None
+
+
 def _level_changed(text: str, c: _Candidate, earlier: list[tuple[_Candidate, Fact]]) -> Fact | None:
     """The level a change refers to: the nearest earlier figure of its clause that is a level,
     in the same unit (an absolute change) or any unit (a relative change in %)."""
@@ -580,6 +599,8 @@ def _fact(
         table_metric = (level.fact_table, level.metric)
     elif per_unit is not None:
         table_metric = per_unit
+    elif (share := _share_of_count(text, c, earlier)) is not None:
+        table_metric = share
     else:
         table_metric = classify(text, c, nums)
     if table_metric is None:

@@ -25,7 +25,7 @@ support as (
         observation_id,
         count(*) as support_facts,
         count(distinct article_id) as support_articles,
-        sum(mention_count) as support_mentions,
+        cast(sum(mention_count) as bigint) as support_mentions,
         min(value) as min_value,
         max(value) as max_value,
         count(distinct value) as distinct_values

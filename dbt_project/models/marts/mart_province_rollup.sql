@@ -8,7 +8,9 @@
 -- * One level per old province: for each province as it was when reported, the province's own
 --   figure if one was reported, else the sum of its districts', else of its communes'. Adding a
 --   province figure to its districts' would count the same households twice.
--- * National figures and places that could not be resolved are left out.
+-- * National figures and places that could not be resolved are left out, and so are places with
+--   two different figures for the same metric, group and period (two figures of one article,
+--   often a total and a part of it): which one to add cannot be known.
 -- old_provinces and levels_used say what the total is made of: a sum of some districts is a
 -- lower bound of the province, not its total (is_complete is false).
 with additive as (
@@ -22,6 +24,8 @@ with additive as (
       and o.metric not like '%\_reduction' escape '\'
       and o.metric not in ('allowance_per_beneficiary', 'gift_package_value')
       and o.area_level in ('province', 'district', 'commune')
+    -- one figure per place, metric, group and period, or none of them
+    qualify count(*) over (partition by o.area_key, o.metric, o.unit, o.group_code, o.period_start, o.period_end) = 1
 ),
 
 -- the most aggregated level each old province reported a figure at
