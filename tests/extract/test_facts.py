@@ -153,3 +153,34 @@ def test_extract_facts_span_covers_the_figure_in_the_text(facts_of):
 def test_skip_reason_when_page_is_not_about_social_security():
     assert "not about social security" in skip_reason("Đội bóng giành chiến thắng 2-1 trên sân nhà trước 12.000 khán giả. " * 3)
     assert skip_reason("The provincial team won 2-1 before 12,000 spectators at home. " * 3) == "not in Vietnamese"
+
+
+def test_every_metric_the_rules_can_emit_is_in_the_catalogue_with_both_definitions():
+    from extract.contract import metric_catalogue
+    from extract.facts import RULES
+
+    catalogue = metric_catalogue()
+    for rule in RULES:
+        assert rule.metric in catalogue, rule.metric
+        entry = catalogue[rule.metric]
+        assert entry.fact_table == rule.fact_table, rule.metric
+        assert entry.definition_vi.strip() and entry.definition_en.strip(), rule.metric
+
+
+def test_extract_facts_reads_every_link_of_a_slash_chain(facts_of):
+    facts = facts_of("Tổng dư nợ đạt 2.758.926 triệu đồng/98.081 hộ vay/2.592 tổ tiết kiệm và vay vốn.")
+    assert [(f.metric, f.value) for f in facts] == [
+        ("outstanding_loan_balance", 2_758_926_000_000),
+        ("preferential_loan_borrowers", 98081),
+        ("loan_savings_groups", 2592),
+    ]
+
+
+def test_extract_facts_leaves_start_unknown_when_figure_is_cumulative(facts_of):
+    (fact,) = facts_of("Lũy kế từ khi thành lập đến nay, đã có 1,2 triệu lượt hộ được vay vốn.")
+    assert (fact.period_start, fact.period_end) == (None, PUB.isoformat())
+
+
+def test_extract_facts_reads_share_after_a_count_as_that_counts_rate(facts_of):
+    facts = facts_of("Toàn huyện có 1.713 hộ cận nghèo, chiếm 6,64%.")
+    assert [(f.metric, f.value) for f in facts] == [("near_poor_households", 1713), ("near_poor_household_rate", 6.64)]
