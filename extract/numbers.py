@@ -199,10 +199,9 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _extend(text: str, end: int) -> tuple[int, Decimal, bool, bool, bool]:
-    """Read the scale words, compound parts, % and currency after a number ending at `end`.
+    """Read the scale words, % and currency after a number ending at `end`.
 
-    Returns (new_end, factor_or_added_value_info...) packed as: end, scale factor, has_scale,
-    is_percent, is_money.
+    Returns the new end, the scale factor, and whether there was a scale, a % and a currency.
     """
     factor = Decimal(1)
     has_scale = False

@@ -28,8 +28,8 @@ def gold_files() -> list[Path]:
 
 
 # ---------------------------------------------------------------- a small built warehouse
-# The same fixture articles as tests/dbt/test_dbt_build.py: the seed as plain text, the two demo
-# layouts, and one page that is not about social security. Built once per session, because a dbt
+# Fixture articles: the seed as plain text, two demo layouts, and one page that is not about
+# social security. Built once per session, because a dbt
 # build takes seconds; tests that change the warehouse copy it first (`warehouse_home_copy`).
 
 WAREHOUSE_FIXTURE_PAGES = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import duckdb
@@ -10,41 +9,13 @@ import pytest
 import yaml
 
 from extract import contract
-from extract.archive import FetchRecord
-from extract.pipeline import article_id, build_staged_article, build_warehouse, staged_path
-from extract.settings import Settings
-from tests.conftest import DEMO_SITE, REPO, SEED_TEXT
-
-FIXTURE_PAGES = [
-    # (source, province, file): the seed as plain text, two layouts, one page that is not about social security
-    ("fixture-seed", "Vĩnh Phúc", SEED_TEXT),
-    ("baovinhphuc-demo", "Vĩnh Phúc", DEMO_SITE / "baovinhphuc/xa-hoi/song-lo-du-no-tin-dung-chinh-sach-dat-312-6-ty-dong.html"),
-    ("baonghean-demo", "Nghệ An", next((DEMO_SITE / "baonghean/an-sinh-xa-hoi").glob("*-[0-9]*.html"))),
-    ("baonghean-demo", "Nghệ An", next((DEMO_SITE / "baonghean/the-thao").glob("*.html"))),
-]
-
+from tests.conftest import REPO
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory, gazetteer):
-    home = tmp_path_factory.mktemp("asxh-home")
-    settings = dataclasses.replace(Settings.from_env({}), home=home)
-    for source, province, path in FIXTURE_PAGES:
-        body = path.read_bytes()
-        if path.suffix == ".txt":
-            # A plain-text article is staged as a minimal HTML page: one paragraph per line.
-            lines = body.decode("utf-8").splitlines()
-            body = ("<html><body><h1>" + lines[0] + "</h1>" + "".join(f"<p>{l}</p>" for l in lines[1:] if l.strip()) + "</body></html>").encode()
-        key = f"{source}:/{path.name}"
-        record = FetchRecord(run_id="fixture", source=source, kind="article", key=key, url=f"https://example.invalid/{path.name}",
-                             final_url=None, status=200, fetched_at="2026-01-01T00:00:00+00:00", sha256="0" * 64,
-                             error=None, retryable=False, province=province, content_type="text/html")
-        staged = build_staged_article(record, body, gazetteer)
-        target = staged_path(settings, article_id(key))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(staged, ensure_ascii=False), encoding="utf-8")
-    result = build_warehouse(settings)
-    con = duckdb.connect(str(settings.warehouse_path))
-    yield settings, con, result
+def warehouse(built_warehouse):
+    """The session's warehouse built from the fixture articles (tests/conftest.py)."""
+    con = duckdb.connect(str(built_warehouse.published_path), read_only=True)
+    yield built_warehouse, con, {"docs": str(built_warehouse.docs_dir / "index.html")}
     con.close()
 
 
