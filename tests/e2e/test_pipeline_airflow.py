@@ -26,7 +26,7 @@ def _asxh_run(home: Path) -> subprocess.CompletedProcess:
 
 
 def _counts(home: Path) -> dict[str, int]:
-    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    con = duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True)
     try:
         return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in FACT_TABLES}
     finally:
@@ -54,13 +54,22 @@ def test_make_run_fills_all_fact_tables_through_asset_triggered_runs(two_runs):
 
 def test_make_run_lands_seed_figures_with_value_unit_and_qualifier(two_runs):
     home, *_ = two_runs
-    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    con = duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True)
     try:
-        seed = "url like '%vinh-tuong-tang-cuong-vai-tro-lanh-dao%'"
-        assert con.execute(f"select unit, qualifier from fct_insurance_cards where value = 9300 and {seed}").fetchall() == [("card", "more_than")]
-        assert con.execute(f"select unit, qualifier from fct_households where value = 3.34 and {seed}").fetchall() == [("percent", "exact")]
-        assert con.execute(f"select unit, qualifier from fct_allowances where value = 18e9 and {seed}").fetchall() == [("vnd", "more_than")]
-        assert con.execute(f"select unit from fct_loans where value = 1000 and {seed}").fetchall() == [("household_time",)]
+        expected = [
+            ("fct_insurance_cards", 9300, "card", "more_than"),
+            ("fct_households", 3.34, "percent", "exact"),
+            ("fct_allowances", 18e9, "vnd", "more_than"),
+            ("fct_loans", 1000, "household_time", "more_than"),
+        ]
+        for table, value, unit, qualifier in expected:
+            rows = con.execute(
+                f"""select o.unit, o.qualifier from {table} o
+                    join bridge_observation_fact b using (observation_id)
+                    where o.value = ? and b.url like '%vinh-tuong-tang-cuong-vai-tro-lanh-dao%'""",
+                [value],
+            ).fetchall()
+            assert rows == [(unit, qualifier)], (table, value)
     finally:
         con.close()
 
