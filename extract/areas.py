@@ -762,8 +762,11 @@ _REFERENCE_LEVEL = {
 }
 # Before a type word: it speaks of many units or of a tier, not of one unit ("các xã", "cấp
 # huyện", "3 xã", "các xã, thị trấn"); a year is no count ("Năm 2016 huyện có").
+_MERGED_FROM = re.compile(r"\b(?:trên cơ sở|sắp xếp|sáp nhập|hợp nhất|nhập (?:toàn bộ|các|xã|phường))\b", re.IGNORECASE)
 _NOT_ONE_UNIT_BEFORE = re.compile(
-    r"(?:\b(?:các|những|mỗi|từng|nhiều|một số|số|cấp|liên|giữa|hai|ba|bốn|năm|100%)|\b\d{1,3}|"
+    # "quà của UBND tỉnh", "ngân sách tỉnh": the unit gives; the figure's place is elsewhere.
+    r"(?:\b(?:quà|ngân sách|nguồn|kinh phí|vốn)\s+(?:của\s+)?(?:UBND|Ủy ban nhân dân)?\s*|"
+    r"\b(?:các|những|mỗi|từng|nhiều|một số|số|cấp|liên|giữa|hai|ba|bốn|năm|100%)|\b\d{1,3}|"
     r"\b(?:xã|phường|thị trấn|huyện|quận|thị xã|tỉnh|thành phố)\s*(?:,|và|hoặc))\s*$",
     re.IGNORECASE,
 )
@@ -827,7 +830,7 @@ class AreaResolver:
         self._captions = {i for i, (a, b) in enumerate(self._paragraph_spans) if is_caption(text[a:b])}
         self._outlet_context = gazetteer.province_context(province, published) if province else None
         self._outlet = gazetteer.resolve(province, "province", published) if province else None
-        self._places = self._resolve_places(gazetteer.find_mentions(text))
+        self._places = [p for p in self._resolve_places(gazetteer.find_mentions(text)) if not self._is_predecessor(p)]
         self._references = self._find_references()
         self._topics = self._paragraph_topics()
         first = next((p for p in self._places if not p.caption), None)
@@ -874,6 +877,12 @@ class AreaResolver:
         return NONE_REF, "none"
 
     # ---- set-up
+
+    def _is_predecessor(self, place: _Place) -> bool:
+        """A unit named as what a new one was formed from ("thành lập trên cơ sở sắp xếp ... các
+        xã Hưng Long, Yên Dương") is history, not the place of the sentence's figures."""
+        sentence_start = max(self._text.rfind(".", 0, place.start), self._text.rfind("\n", 0, place.start)) + 1
+        return bool(_MERGED_FROM.search(self._text, sentence_start, place.start))
 
     def _resolve_places(self, mentions: list[PlaceMention]) -> list[_Place]:
         """Resolve mentions in text order with the context read so far.

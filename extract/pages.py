@@ -222,6 +222,7 @@ def parse_article(html: str | bytes, url: str | None = None) -> Article:
     return Article(title=title, published=published, author=author, paragraphs=paragraphs, published_source=source)
 
 
+_UNIT_TYPES = {"tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
 _HEADER_COUNT = re.compile(r"^(?:Số|Tổng số)\s+(?P<noun>lượt hộ|lượt người|hộ|người|thẻ BHYT|thẻ|sổ BHXH|sổ|suất quà|suất|lao động|đối tượng|nhà|căn nhà|khách hàng)(?![\wà-ỹ])", re.I)
 _HEADER_UNIT = re.compile(r"^(?P<name>.*?)\s*\((?P<unit>[^)]{1,20})\)\s*$")
 
@@ -250,8 +251,13 @@ def _linearize_table(soup: BeautifulSoup, table: Tag) -> None:
     caption = table.find("caption")
     if caption and caption.get_text(strip=True):
         replacement.append(_clean(caption.get_text(" ", strip=True)))
+    # A first column named for a level ("Huyện", "Xã") makes each row label a named place.
+    unit_type = header[0].lower() if header and header[0].lower() in _UNIT_TYPES else ""
     for row in body:
         label = row[0] if row and not re.search(r"\d", row[0]) else ""
+        if label and unit_type and not label.lower().startswith(unit_type):
+            label = f"{unit_type} {label}"
+        label = label[:1].upper() + label[1:] if label else label
         cells = row[1:] if label else row
         names = columns[1:] if label else columns
         parts = []

@@ -384,3 +384,22 @@ def test_area_matches_gold_when_seed_fact(seed_resolver: tuple[AreaResolver, str
     resolver, text = seed_resolver
     name, level, status = _area(resolver, text, str(fact["quote"]))
     assert (name, level, status) == (fact["area"], fact["area_level"], "resolved")
+
+
+def test_area_resolver_ignores_units_a_new_commune_was_formed_from(gazetteer):
+    text = (
+        "Xã Yên Lập mới được thành lập trên cơ sở sắp xếp thị trấn Yên Lập và các xã Đồng Lạc, Hưng Long.\n\n"
+        "Toàn xã hiện có 287 hộ nghèo."
+    )
+    resolver = AreaResolver(gazetteer, text, date(2025, 10, 14), "Phú Thọ")
+    i = text.index("287")
+    ref = resolver.area_at(i, i + 3)
+    assert (ref.name, ref.level) == ("Yên Lập", "commune")
+
+
+def test_area_resolver_does_not_take_the_donor_province_as_the_place(gazetteer):
+    text = "Huyện Quỳ Hợp đã trao quà Tết.\n\nTrong đó, quà của UBND tỉnh tặng hộ nghèo là 4.150 suất."
+    resolver = AreaResolver(gazetteer, text, date(2016, 2, 3), "Nghệ An")
+    i = text.index("4.150")
+    ref = resolver.area_at(i, i + 5)
+    assert (ref.name, ref.level) == ("Quỳ Hợp", "district")

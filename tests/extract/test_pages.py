@@ -92,5 +92,5 @@ def test_parse_article_reads_table_rows_as_sentences_with_column_units():
     <tr><th>Huyện</th><th>Dư nợ (tỷ đồng)</th><th>Số hộ còn dư nợ</th><th>Tỷ lệ nợ quá hạn (%)</th></tr>
     <tr><td>Diễn Châu</td><td>612,4</td><td>15.320</td><td>0,12</td></tr></table></article></body></html>"""
     article = parse_article(html)
-    assert "Diễn Châu: Dư nợ 612,4 tỷ đồng; Số hộ còn dư nợ 15.320 hộ; Tỷ lệ nợ quá hạn 0,12%." in article.paragraphs
+    assert "Huyện Diễn Châu: Dư nợ 612,4 tỷ đồng; Số hộ còn dư nợ 15.320 hộ; Tỷ lệ nợ quá hạn 0,12%." in article.paragraphs
     assert "Dư nợ tại một số huyện" in article.paragraphs
