@@ -390,11 +390,20 @@ def group_of(text: str, c: _Candidate, neighbours: list[NumberMention], metric: 
         hits = [(m.end(), g) for g, p in GROUP_PATTERNS for m in p.finditer(before)]
         if hits:
             return max(hits)[1]
-    if metric.startswith(("poor_household", "poor_households")):
-        return "poor_households"
-    if metric.startswith("near_poor"):
-        return "near_poor_households"
+    # Where no group is named, some metrics say whose figure it is.
+    for prefix, group in _GROUP_OF_METRIC:
+        if metric.startswith(prefix):
+            return group
     return None
+
+
+_GROUP_OF_METRIC = (
+    ("poor_household", "poor_households"),
+    ("near_poor", "near_poor_households"),
+    ("escaped_poverty", "escaped_poverty_households"),
+    ("regular_allowance", "social_protection"),
+    ("gratitude_houses", "people_with_merit"),
+)
 
 
 def _qualifier(text: str, start: int, floor: int) -> str:
