@@ -75,10 +75,12 @@ def format_summary(s: dict) -> str:
     lines = [
         f"pages fetched:   {s['pages_fetched']} ({s['pages_failed']} failed, see the fetch log)",
         f"articles:        {s.get('articles', {}).get('kept', 0)} kept, {s.get('articles', {}).get('skipped', 0)} skipped (not about social security)",
-        "facts per fact table:",
+        "observations per fact table (reports of them in articles):",
     ]
     for table, count in s.get("facts", {}).items():
-        lines.append(f"  {table:<16} {count:>5}")
+        lines.append(f"  {table:<16} {count:>5}  ({s.get('reports', {}).get(table, 0)} reports)")
+    if "conflicts" in s:
+        lines.append(f"conflicts:       {s['conflicts']} observations whose reports disagree (see bridge_observation_fact)")
     lines.append(f"warehouse:       {s['warehouse']}")
     lines.append(f"docs site:       {s['docs']}")
     return "\n".join(lines)

@@ -350,6 +350,12 @@ def summary(settings: Settings) -> dict:
             table: con.execute(f"select count(*) from main.{model}").fetchone()[0]
             for table, model in FACT_TABLES_IN_WAREHOUSE.items()
         }
+        reports = dict(con.execute("select fact_table, count(*) from main.bridge_observation_fact group by 1").fetchall())
+        out["reports"] = {table: reports.get(table, 0) for table in FACT_TABLES_IN_WAREHOUSE}
+        out["conflicts"] = sum(
+            con.execute(f"select count(*) from main.{model} where has_conflict").fetchone()[0]
+            for model in FACT_TABLES_IN_WAREHOUSE.values()
+        )
     finally:
         con.close()
     return out
