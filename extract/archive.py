@@ -81,6 +81,19 @@ class RawArchive:
         write_atomic(path, lines.encode("utf-8"))
         return path
 
+    def validators(self) -> dict[str, dict]:
+        """ETag and Last-Modified of the feeds and listing pages, as their servers last gave them."""
+        path = self.raw_dir / "http_validators.json"
+        if not path.exists():
+            return {}
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            return {}  # a damaged cache only costs full requests
+
+    def save_validators(self, validators: dict[str, dict]) -> None:
+        write_atomic(self.raw_dir / "http_validators.json", json.dumps(validators, ensure_ascii=False, indent=1).encode("utf-8"))
+
     def records(self) -> Iterator[FetchRecord]:
         if not self.log_dir.exists():
             return

@@ -6,6 +6,7 @@ Pages are static files; the only thing the server adds is the site's own address
 
 from __future__ import annotations
 
+import email.utils
 import functools
 import io
 import http.server
@@ -26,8 +27,15 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if path.is_dir() and self.path.split("?", 1)[0].endswith("/") and (path / "index.html").is_file():
             path = path / "index.html"
         if path.is_file() and path.suffix in (".html", ".xml"):
+            # Like a real server, answer a conditional GET for an unchanged file with 304.
+            modified = email.utils.formatdate(int(path.stat().st_mtime), usegmt=True)
+            if self.headers.get("If-Modified-Since") == modified:
+                self.send_response(304)
+                self.end_headers()
+                return None
             body = path.read_bytes().replace(PLACEHOLDER, self.base_url.encode("ascii"))
             self.send_response(200)
+            self.send_header("Last-Modified", modified)
             content_type = "application/rss+xml" if path.suffix == ".xml" else "text/html"
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))

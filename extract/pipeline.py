@@ -82,14 +82,20 @@ def scrape(settings: Settings, client: HttpClient | None = None) -> ScrapeResult
     records: list[FetchRecord] = []
     sources = load_sources(settings.sources_file)
     result.sources = len(sources)
+    validators = archive.validators()
     for source in sources:
-        found = discover(source, client, settings.max_listing_pages)
+        found = discover(source, client, settings.max_listing_pages, validators)
         for error in found.errors:
             log.error("source %s: %s", source.name, error)
         result.errors.extend(f"{source.name}: {e}" for e in found.errors)
         result.discovered += len(found.urls)
         todo = [u for u in found.urls if _should_fetch(page_key(source, u), latest, failures)]
         result.skipped_known += len(found.urls) - len(todo)
+        # Pages that failed for a passing reason are asked for again even when their feed is
+        # unchanged (a 304 lists nothing): the fetch log remembers them.
+        retry = [r.url for r in latest.values() if r.source == source.name and not r.ok and r.url not in todo
+                 and _should_fetch(r.key, latest, failures) and page_key(source, r.url) == r.key]
+        todo += retry
         log.info("source %s: %d article URLs found, %d to fetch", source.name, len(found.urls), len(todo))
         for i, url in enumerate(todo[: settings.max_pages_per_source], 1):
             record = _fetch_article(client, archive, result.run_id, source, url)
@@ -102,6 +108,7 @@ def scrape(settings: Settings, client: HttpClient | None = None) -> ScrapeResult
                 result.errors.append(f"{url}: {record.error}")
                 log.error("[%d/%d] %s: %s%s", i, len(todo), url, record.error, " (will retry)" if record.retryable else "")
     archive.write_log(result.run_id, records)
+    archive.save_validators(validators)
     log.info("scrape %s: %d new pages, %d failed, %d already archived", result.run_id, result.new_pages, result.failed, result.skipped_known)
     return result
 

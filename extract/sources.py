@@ -224,12 +224,18 @@ def page_links(html: str, base: str) -> tuple[list[str], str | None]:
     return links, (urllib.parse.urljoin(base, nxt["href"]) if nxt else None)
 
 
-def discover(source: Source, client: HttpClient, max_listing_pages: int) -> Discovery:
+def discover(
+    source: Source, client: HttpClient, max_listing_pages: int, validators: dict[str, dict] | None = None
+) -> Discovery:
     """Article URLs of one source, canonical, in the order found; errors are recorded, not raised.
 
     Requests are bounded: the homepage, the feeds (with at most max_listing_pages child sitemaps
     of a sitemap index) and at most max_listing_pages pages of each listing, none fetched twice.
+    Feeds and listing pages are asked for conditionally (ETag, Last-Modified) with the
+    `validators` of the previous run, which this call updates: an unchanged one costs the server
+    a 304 and brings nothing new.
     """
+    validators = validators if validators is not None else {}
     found = Discovery(source.name)
     seen: set[str] = set()
     site_hosts: set[str] = set()
@@ -259,7 +265,7 @@ def discover(source: Source, client: HttpClient, max_listing_pages: int) -> Disc
         feeds = [urllib.parse.urljoin(source.homepage, u) for u in client.sitemaps(source.homepage)]
     child_sitemaps: list[str] = []
     for feed in feeds:
-        text = _fetch_feed(feed, client, found)
+        text = _fetch_feed(feed, client, found, validators)
         if text is None:
             continue
         children = sitemap_children(text)
@@ -271,7 +277,7 @@ def discover(source: Source, client: HttpClient, max_listing_pages: int) -> Disc
         for link in parse_feed(text):
             add(link)
     for sitemap in child_sitemaps[:max_listing_pages]:
-        text = _fetch_feed(sitemap, client, found)
+        text = _fetch_feed(sitemap, client, found, validators)
         if text is not None and not sitemap_children(text):  # one level of index is enough
             for link in parse_feed(text):
                 add(link)
@@ -287,7 +293,9 @@ def discover(source: Source, client: HttpClient, max_listing_pages: int) -> Disc
             if url == source.homepage and homepage_html is not None:
                 html, base = homepage_html, home.final_url or url
             else:
-                result = client.get(url)
+                result = _conditional_get(client, url, validators)
+                if result.not_modified:
+                    break  # unchanged since the last run: nothing new on it or after it
                 if not result.ok:
                     found.errors.append(f"{url}: {result.error}")
                     break
@@ -298,9 +306,21 @@ def discover(source: Source, client: HttpClient, max_listing_pages: int) -> Disc
     return found
 
 
-def _fetch_feed(url: str, client: HttpClient, found: Discovery) -> str | None:
-    """A feed's or sitemap's text, checked to be well-formed XML; None (and the error noted) otherwise."""
-    result = client.get(url)
+def _conditional_get(client: HttpClient, url: str, validators: dict[str, dict]):
+    """GET with the validators the server gave last time; remember the ones it gives now."""
+    known = validators.get(url, {})
+    result = client.get(url, etag=known.get("etag"), last_modified=known.get("last_modified"))
+    if result.ok and (result.headers.get("etag") or result.headers.get("last-modified")):
+        validators[url] = {"etag": result.headers.get("etag"), "last_modified": result.headers.get("last-modified")}
+    return result
+
+
+def _fetch_feed(url: str, client: HttpClient, found: Discovery, validators: dict[str, dict]) -> str | None:
+    """A feed's or sitemap's text, checked to be well-formed XML; None when it is unchanged since
+    the last run, or (with the error noted) when it cannot be had."""
+    result = _conditional_get(client, url, validators)
+    if result.not_modified:
+        return None
     if not result.ok:
         found.errors.append(f"{url}: {result.error}")
         return None

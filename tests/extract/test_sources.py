@@ -413,3 +413,31 @@ def test_registry_has_unique_names_and_https_homepages_when_loaded():
         assert parts.scheme == "https" and parts.netloc and "$" not in s.homepage, s.name
         assert all(urllib.parse.urlsplit(f).scheme == "https" for f in s.feeds), s.name
     assert any(s.province is None for s in sources)  # national outlets too
+
+
+def test_discover_asks_for_an_unchanged_feed_conditionally_and_gets_304(monkeypatch):
+    import dataclasses
+
+    from extract.demo_site import DemoSite
+    from extract.fetch import HttpClient
+    from extract.settings import REPO_ROOT, Settings
+    from extract.sources import discover, load_sources
+
+    class Recording(HttpClient):
+        def get(self, url, etag=None, last_modified=None):
+            result = super().get(url, etag, last_modified)
+            self.seen.append((url, result.status))
+            return result
+
+    with DemoSite() as site:
+        monkeypatch.setenv("ASXH_DEMO_BASE_URL", site.base_url)
+        source = next(s for s in load_sources(REPO_ROOT / "sources" / "demo.yaml") if s.name == "baovinhphuc-demo")
+        settings = dataclasses.replace(Settings.from_env({}), request_delay=0)
+        validators: dict = {}
+        first_client, second_client = Recording(settings), Recording(settings)
+        first_client.seen, second_client.seen = [], []
+        first = discover(source, first_client, 3, validators)
+        second = discover(source, second_client, 3, validators)
+    feed = next(url for url in validators if url.endswith("rss.xml"))
+    assert (feed, 200) in first_client.seen and (feed, 304) in second_client.seen
+    assert len(first.urls) == 9 and second.errors == []
