@@ -39,7 +39,7 @@ def main() -> None:
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
 
     gazetteer = Gazetteer.load()
-    html_pages = [p.read_bytes() for p in sorted((REPO / "demo_site").rglob("*.html")) if "index" not in p.name and "trang-" not in p.name]
+    html_pages = [p.read_bytes() for p in sorted((REPO / "demo_site").rglob("*.htm*")) if "index" not in p.name and "trang-" not in p.name]
     texts = [p.read_bytes() for p in sorted((REPO / "tests/fixtures/devset").glob("*.txt"))]
     texts += [p.read_bytes() for p in sorted((REPO / "tests/fixtures/seed").glob("*.txt"))]
 
