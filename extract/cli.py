@@ -151,6 +151,9 @@ def cmd_airflow(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     with DemoSite() as site:
         env = _demo_env(site.base_url)
+        if os.environ.get("ASXH_SOURCES"):
+            # The operator's own sources (real sites): keep them, and the polite default pause.
+            env = {"ASXH_SOURCES": os.environ["ASXH_SOURCES"], "ASXH_DEMO_BASE_URL": site.base_url}
         os.environ.update(env)
         with AirflowStack(settings, env, port=args.port) as stack:
             print(f"Airflow UI: {stack.base_url}  (demo site: {site.base_url}); Ctrl-C stops everything")
