@@ -23,7 +23,7 @@ from decimal import Decimal
 from extract import areas
 from extract.contract import Fact, Mention
 from extract.numbers import NumberMention, find_numbers, normalize_text
-from extract.periods import Period, period_for, time_expressions
+from extract.periods import Period, period_for, sentence_frame, time_expressions
 from extract.sentences import Sentence, split_sentences
 
 W = r"(?<![\wà-ỹĐđ])"  # a word start for Vietnamese letters
@@ -529,14 +529,20 @@ def extract_facts(
         sentence_of[id(n)] = sentences[s_index]
 
     facts: list[Fact] = []
-    for s_idx, nums in by_sentence.items():
-        sentence = sentences[s_idx]
-        candidates = _candidates(text, sentence, nums)
+    frame: Period | None = None  # the time frame of the sentence before, for one that continues it
+    for s_idx, sentence in enumerate(sentences):
         exprs = time_expressions(sentence.text, published)
+        previous = frame if s_idx and sentences[s_idx - 1].paragraph == sentence.paragraph else None
+        frame = sentence_frame(sentence.text, published, exprs, previous)
+        nums = by_sentence.get(s_idx)
+        if not nums:
+            continue
+        inherited = previous if frame is previous else None
+        candidates = _candidates(text, sentence, nums)
         spans = [(c.number.start - sentence.start, c.end - sentence.start) for c in candidates]
         earlier: list[tuple[_Candidate, Fact]] = []  # the sentence's facts so far: a change's level
         for i, c in enumerate(candidates):
-            fact = _fact(text, c, nums, spans[i], spans[:i] + spans[i + 1 :], exprs, published, resolver, earlier)
+            fact = _fact(text, c, nums, spans[i], spans[:i] + spans[i + 1 :], exprs, published, resolver, earlier, inherited)
             if fact is not None:
                 facts.append(fact)
                 earlier.append((c, fact))
@@ -591,6 +597,7 @@ def _fact(
     published: date | None,
     resolver: "areas.AreaResolver",
     earlier: list[tuple[_Candidate, Fact]],
+    inherited: Period | None = None,
 ) -> Fact | None:
     n = c.number
     clause_start, _ = _clause_bounds(text, c.sentence, n.start)
@@ -621,7 +628,7 @@ def _fact(
         c.value = c.value * _MASS_TO_KG[re.match(r"\s*(tấn|tạ|kg|ki-lô-gam)", text[c.end:], re.I).group(1).lower()]
     if c.qualifier == "exact":
         c.qualifier = _qualifier(text, n.start, prev_end)
-    period: Period = period_for(c.sentence.text, span_in_sentence, others_in_sentence, published, exprs)
+    period: Period = period_for(c.sentence.text, span_in_sentence, others_in_sentence, published, exprs, inherited)
     if published and period.explicit and period.start and period.start > published:
         return None  # a figure for a time still to come is a plan or a target, not a statistic
     area = resolver.area_at(n.start, c.end)

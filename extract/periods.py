@@ -207,8 +207,10 @@ def period_for(
     other_figures: list[tuple[int, int]],
     published: date | None,
     expressions: list[TimeExpression] | None = None,
+    inherited: Period | None = None,
 ) -> Period:
-    """The period of the figure at `figure` (offsets within `sentence`)."""
+    """The period of the figure at `figure` (offsets within `sentence`); `inherited` is the frame
+    a continuing sentence takes from the one before it (see sentence_frame)."""
     exprs = expressions if expressions is not None else time_expressions(sentence, published)
     f_start, f_end = figure
     figures = sorted(other_figures + [figure])
@@ -241,4 +243,20 @@ def period_for(
         opens_sentence = e.start <= 3 or sentence[: e.start].strip(" ,") == ""
         if opens_sentence or e.start >= clause_start(f_start):
             return e.period
-    return default_period(published)
+    return inherited or default_period(published)
+
+
+# "Trong đó", "Cụ thể", "Riêng": the sentence breaks down the one before it, in its time frame.
+_CONTINUES = re.compile(r"^(?:Trong đó|Trong số (?:này|đó)|Cụ thể|Riêng|Đáng chú ý|Ngoài ra|Bên cạnh đó)\b", re.I)
+
+
+def sentence_frame(sentence: str, published: date | None, expressions: list[TimeExpression],
+                   previous: Period | None) -> Period | None:
+    """The time frame a sentence sets for all its figures: an expression that opens it, or, for a
+    sentence that continues the one before ("Trong đó, ..."), that sentence's frame."""
+    for e in expressions:
+        if e.start <= 3 or sentence[: e.start].strip(" ,") == "":
+            return e.period
+    if previous is not None and _CONTINUES.match(sentence.strip()):
+        return previous
+    return None

@@ -184,3 +184,17 @@ def test_extract_facts_leaves_start_unknown_when_figure_is_cumulative(facts_of):
 def test_extract_facts_reads_share_after_a_count_as_that_counts_rate(facts_of):
     facts = facts_of("Toàn huyện có 1.713 hộ cận nghèo, chiếm 6,64%.")
     assert [(f.metric, f.value) for f in facts] == [("near_poor_households", 1713), ("near_poor_household_rate", 6.64)]
+
+
+def test_extract_facts_gives_a_continuing_sentence_the_frame_of_the_one_before(facts_of):
+    facts = facts_of("Trong 6 tháng đầu năm 2019, ngân hàng giải ngân 300 tỷ đồng. Trong đó, cho vay hộ nghèo 120 tỷ đồng.")
+    assert {(f.value, f.period_start, f.period_end) for f in facts} == {
+        (300_000_000_000, "2019-01-01", "2019-06-30"),
+        (120_000_000_000, "2019-01-01", "2019-06-30"),
+    }
+
+
+def test_extract_facts_does_not_carry_a_frame_into_a_sentence_that_does_not_continue(facts_of):
+    facts = facts_of("Trong 6 tháng đầu năm 2019, ngân hàng giải ngân 300 tỷ đồng. Toàn tỉnh có 1.200 hộ nghèo.")
+    poor = next(f for f in facts if f.value == 1200)
+    assert poor.period_basis == "publication_date"
