@@ -255,7 +255,8 @@ def sentence_frame(sentence: str, published: date | None, expressions: list[Time
     """The time frame a sentence sets for all its figures: an expression that opens it, or, for a
     sentence that continues the one before ("Trong đó, ..."), that sentence's frame."""
     for e in expressions:
-        if e.start <= 3 or sentence[: e.start].strip(" ,") == "":
+        # Opening the sentence, perhaps after a preposition: "Trong 6 tháng đầu năm 2019, ...".
+        if re.fullmatch(r"\s*(?:[\wÀ-ỹ]+\s+){0,2}", sentence[: e.start]):
             return e.period
     if previous is not None and _CONTINUES.match(sentence.strip()):
         return previous
