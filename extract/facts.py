@@ -172,7 +172,7 @@ RULES: list[Rule] = [
     # people and households
     _r("loans", "labour_export_loan_borrowers", PEOPLE, rf"(?:vay|cho vay).{{0,40}}{XKLD}"),
     _r("loans", "job_creation_loan_borrowers", PEOPLE, r"(?:vay|cho vay)[^.;]{0,30}(?:giải quyết việc làm|tạo việc làm)"),
-    _r("loans", "student_loan_borrowers", "person person_time", rf"vay.{{0,40}}(?:học sinh|sinh viên)|(?:học sinh|sinh viên).{{0,40}}vay"),
+    _r("loans", "student_loan_borrowers", "person person_time", r"vay.{0,40}(?:học sinh|sinh viên)|(?:học sinh|sinh viên).{0,40}vay"),
     _r("loans", "outstanding_loan_borrowers", PEOPLE, r"còn dư nợ|đang dư nợ|hộ dư nợ|khách hàng (?:còn )?dư nợ"),
     _r("loans", "preferential_loan_borrowers", PEOPLE, LOAN),
     _r("loans", "preferential_loan_borrowers", PEOPLE, LOAN_CONTEXT, tier=GENERIC),
@@ -518,7 +518,6 @@ def extract_facts(
     resolver = areas.AreaResolver(gazetteer or areas.Gazetteer.load(), text, published, province)
 
     by_sentence: dict[int, list[NumberMention]] = {}
-    sentence_of: dict[int, Sentence] = {}
     s_index = 0
     for n in numbers:
         while s_index < len(sentences) and sentences[s_index].end <= n.start:
@@ -526,7 +525,6 @@ def extract_facts(
         if s_index == len(sentences) or sentences[s_index].start > n.start:
             continue
         by_sentence.setdefault(s_index, []).append(n)
-        sentence_of[id(n)] = sentences[s_index]
 
     facts: list[Fact] = []
     frame: Period | None = None  # the time frame of the sentence before, for one that continues it

@@ -14,7 +14,6 @@ import re
 import shutil
 import time
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import pytest
