@@ -547,6 +547,25 @@ def extract_facts(
     return merge_mentions(facts)
 
 
+# "Số hộ nghèo toàn tỉnh còn 12.345", "tổng số thẻ BHYT đã cấp là 9.800": the counted noun comes
+# before the figure.
+_COUNT_NOUN_BEFORE = re.compile(
+    rf"{W}(?:tổng\s+)?số\s+(lượt\s+(?:hộ|khách hàng|người|đối tượng)|hộ|người|thẻ|sổ|suất quà|suất|phần quà|"
+    rf"đối tượng|lao động|khách hàng|nhân khẩu|căn nhà|ngôi nhà|nhà|trẻ em|học sinh){E}[^.;\d]{{0,60}}$",
+    re.I,
+)
+
+
+def _unit_named_before(text: str, sentence: Sentence, n: NumberMention, floor: int) -> str | None:
+    m = _COUNT_NOUN_BEFORE.search(text, max(floor, n.start - 90), n.start)
+    if not m:
+        return None
+    for unit, pattern in _UNIT_RULES:
+        if pattern.match(" " + m.group(1)):
+            return unit
+    return None
+
+
 def _candidates(text: str, sentence: Sentence, nums: list[NumberMention]) -> list[_Candidate]:
     out: list[_Candidate] = []
     for i, n in enumerate(nums):
@@ -559,6 +578,8 @@ def _candidates(text: str, sentence: Sentence, nums: list[NumberMention]) -> lis
             if between.strip() == "/" or _RANGE_SEP.match(between):
                 unit, _ = unit_of(text, nxt)
                 joined = True
+        if unit is None:
+            unit = _unit_named_before(text, sentence, n, nums[i - 1].end if i else sentence.start)
         if unit is None:
             continue
         out.append(_Candidate(n, sentence, unit, end, n.value, joined_to_next=joined))

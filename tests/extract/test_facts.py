@@ -198,3 +198,17 @@ def test_extract_facts_does_not_carry_a_frame_into_a_sentence_that_does_not_cont
     facts = facts_of("Trong 6 tháng đầu năm 2019, ngân hàng giải ngân 300 tỷ đồng. Toàn tỉnh có 1.200 hộ nghèo.")
     poor = next(f for f in facts if f.value == 1200)
     assert poor.period_basis == "publication_date"
+
+
+@pytest.mark.parametrize(
+    "text,metric,unit,value",
+    [
+        ("Số hộ nghèo toàn huyện còn 1.245.", "poor_households", "household", 1245),
+        ("Tổng số thẻ BHYT đã cấp là 9.800.", "health_insurance_cards_issued", "card", 9800),
+        ("Số lượt hộ được vay vốn ưu đãi đạt 3.120.", "preferential_loan_borrowers", "household_time", 3120),
+    ],
+    ids=["Số hộ nghèo ... còn 1.245", "Tổng số thẻ BHYT ... là 9.800", "Số lượt hộ được vay ... đạt 3.120"],
+)
+def test_extract_facts_reads_the_counted_noun_before_the_figure(facts_of, text, metric, unit, value):
+    (fact,) = facts_of(text)
+    assert (fact.metric, fact.unit, fact.value) == (metric, unit, value)
