@@ -771,7 +771,12 @@ _NOT_ONE_UNIT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # After a type word: another word ("xã hội" = society, "xã viên", "tỉnh táo", "tỉnh lộ").
-_NOT_A_UNIT_AFTER = re.compile(r"^\s*(?:hội|viên|luận|táo|ngộ|giấc|lộ|lẻ|chèo)\b", re.IGNORECASE)
+_NOT_A_UNIT_AFTER = re.compile(
+    r"^\s*(?:hội|viên|luận|táo|ngộ|giấc|lộ|lẻ|chèo)\b"
+    # a kind of unit, not one unit: "xã, thôn đặc biệt khó khăn", "các xã vùng cao", "xã nghèo"
+    r"|^\s*(?:,\s*(?:thôn|bản|ấp|phường|thị trấn)|đặc biệt khó khăn|vùng cao|vùng sâu|vùng xa|miền núi|bãi ngang|nghèo|an toàn khu)\b",
+    re.IGNORECASE,
+)
 _SPEECH = re.compile(r"\b(?:cho biết|chia sẻ|khẳng định|nhấn mạnh|phát biểu)\b", re.IGNORECASE)
 _OPENING = re.compile(r"^(?:(?:Tại|Ở|Riêng|Với|Còn|Đối với)\s+)?$")
 _CLAUSE_END = re.compile(r"[;:]")

@@ -403,3 +403,11 @@ def test_area_resolver_does_not_take_the_donor_province_as_the_place(gazetteer):
     i = text.index("4.150")
     ref = resolver.area_at(i, i + 5)
     assert (ref.name, ref.level) == ("Quỳ Hợp", "district")
+
+
+def test_area_resolver_does_not_take_a_kind_of_commune_for_a_commune(gazetteer):
+    text = "Huyện Thanh Chương đã cấp 800 thẻ BHYT cho người sinh sống tại xã, thôn đặc biệt khó khăn."
+    resolver = AreaResolver(gazetteer, text, date(2021, 10, 8), "Nghệ An")
+    i = text.index("800")
+    ref = resolver.area_at(i, i + 3)
+    assert (ref.name, ref.level) == ("Thanh Chương", "district")
