@@ -111,6 +111,7 @@ SUPPORT = rf"{W}(?:hỗ trợ|trợ giúp|chi trả|hưởng trợ cấp|đượ
 # A "¤" in a pattern is the figure itself: "¤ so với cùng kỳ" reads the words right after it.
 RULES: list[Rule] = [
     # percent
+    _r("other", "other_rate", "percent", r"¤\s*/\s*(?:năm|tháng)"),  # "6,6%/năm" is an interest rate
     _r("loans", "overdue_loan_ratio", "percent", r"nợ quá hạn"),
     _r("loans", "loan_share_of_total", "percent", r"¤[^.;]{0,15}(?:tổng dư nợ|tổng nguồn vốn)", tier=GENERIC),
     _r("other", "plan_completion_rate", "percent", r"¤\s*(?:so với\s+)?(?:kế hoạch|KH\b|chỉ tiêu|mục tiêu)"),
@@ -528,14 +529,24 @@ def extract_facts(
 
     facts: list[Fact] = []
     frame: Period | None = None  # the time frame of the sentence before, for one that continues it
+    list_frame: Period | None = None  # the frame of a list's introduction ("Kết quả năm 2021:")
     for s_idx, sentence in enumerate(sentences):
         exprs = time_expressions(sentence.text, published)
-        previous = frame if s_idx and sentences[s_idx - 1].paragraph == sentence.paragraph else None
+        same_paragraph = bool(s_idx) and sentences[s_idx - 1].paragraph == sentence.paragraph
+        is_item = bool(_LIST_ITEM.match(sentence.text))
+        if not is_item:
+            list_frame = None
+        previous = frame if same_paragraph else (list_frame if is_item else None)
         frame = sentence_frame(sentence.text, published, exprs, previous)
+        if is_item and frame is None and list_frame is not None and not exprs:
+            frame = list_frame
+        if sentence.text.rstrip().endswith(":") and exprs:
+            list_frame = exprs[-1].period  # the time nearest the colon frames the list
         nums = by_sentence.get(s_idx)
         if not nums:
             continue
-        inherited = previous if frame is previous else None
+        inherited = frame if frame is not None and (frame is previous or frame is list_frame) and not any(
+            e.period is frame for e in exprs) else None
         candidates = _candidates(text, sentence, nums)
         spans = [(c.number.start - sentence.start, c.end - sentence.start) for c in candidates]
         earlier: list[tuple[_Candidate, Fact]] = []  # the sentence's facts so far: a change's level
@@ -554,6 +565,10 @@ _COUNT_NOUN_BEFORE = re.compile(
     rf"đối tượng|lao động|khách hàng|nhân khẩu|căn nhà|ngôi nhà|nhà|trẻ em|học sinh){E}[^.;\d]{{0,60}}$",
     re.I,
 )
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-–+•*]|\d{1,2}[.)])\s")
+_WHOLE_UNITS = {"household", "household_time", "person", "person_time", "card", "gift", "house"}
 
 
 def _unit_named_before(text: str, sentence: Sentence, n: NumberMention, floor: int) -> str | None:
@@ -582,7 +597,11 @@ def _candidates(text: str, sentence: Sentence, nums: list[NumberMention]) -> lis
             unit = _unit_named_before(text, sentence, n, nums[i - 1].end if i else sentence.start)
         if unit is None:
             continue
-        out.append(_Candidate(n, sentence, unit, end, n.value, joined_to_next=joined))
+        value = n.value
+        if unit in _WHOLE_UNITS and re.fullmatch(r"\d{1,3},\d{3}", n.text.strip()):
+            # "1,250 suất quà": a count is whole, so the comma is the English thousands mark.
+            value = Decimal(n.text.replace(",", ""))
+        out.append(_Candidate(n, sentence, unit, end, value, joined_to_next=joined))
     _apply_ranges(text, out)
     return out
 

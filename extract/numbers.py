@@ -86,7 +86,7 @@ _WORD_DIGITS = {
     "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5,
     "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9,
 }
-_WORD_TOKENS = set(_WORD_DIGITS) | {"mười", "mươi", "linh", "lẻ", "trăm", "chục", "nghìn", "ngàn", "vạn", "triệu", "tỷ", "tỉ"}
+_WORD_TOKENS = set(_WORD_DIGITS) | {"mười", "mươi", "linh", "lẻ", "trăm", "chục", "nghìn", "ngàn", "vạn", "triệu", "tỷ", "tỉ", "rưỡi", "rưởi"}
 _WORD_NUMBER_RE = re.compile(
     r"(?<![\wà-ỹ])((?:(?:" + "|".join(sorted(_WORD_TOKENS, key=len, reverse=True)) + r")(?:\s+|(?=[^\wà-ỹ])|$))+)",
     re.IGNORECASE,
@@ -166,6 +166,11 @@ def parse_number_words(words: list[str]) -> Decimal | None:
             digit = None
         elif word in ("linh", "lẻ"):
             continue
+        elif word in ("rưỡi", "rưởi"):
+            # "một triệu rưỡi" = 1.5 million: half of the scale just named
+            if last_scale is None:
+                return None
+            total += last_scale / 2
         elif word == "trăm":
             group += (digit if digit is not None else 1) * 100
             digit = None
@@ -236,8 +241,9 @@ def find_numbers(text: str) -> list[NumberMention]:
         start, digits_end = m.span(1)
         if start < taken_until or _overlaps(start, digits_end, masks):
             continue
-        if re.match(r"[^\W\d_]", text[digits_end : digits_end + 1]) and not _SCALE_RE.match(text, digits_end):
-            continue  # "H5N1", "3G", "100m": a code or a measure, not a figure
+        glued = re.match(r"[^\W\d_]", text[digits_end : digits_end + 1])
+        if glued and not _SCALE_RE.match(text, digits_end) and not _CURRENCY_RE.match(text, digits_end):
+            continue  # "H5N1", "3G", "100m": a code or a measure, not a figure ("46.000đ" is money)
         value = parse_digits(m.group(1))
         end, factor, has_scale, is_percent, is_money = _extend(text, digits_end)
         value *= factor

@@ -26,6 +26,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # and the name of a poverty standard is not one either: "chuẩn nghèo giai đoạn 2022-2025".
     # Both are matched first and then ignored (kind "ignore").
     ("ignore", re.compile(r"(?i:so với|bằng|như)\s+(?:(?:cùng kỳ|cuối|đầu)\s+)?(?:năm|quý|tháng|kỳ|giai đoạn)?\s*(?:[IV]+\s*/\s*)?(?:\d{1,2}/)?(?:(?:19|20)\d{2}|trước|ngoái)(?:\s*[-–]\s*(?:19|20)\d{2})?")),
+    ("ignore", re.compile(r"(?i:so với)\s+(?:cùng kỳ|đầu năm|cuối năm|đầu kỳ|kỳ trước|tháng trước|quý trước|năm trước|năm ngoái)")),
     ("ignore", re.compile(rf"(?i:chuẩn nghèo)(?:\s+(?i:đa chiều))?(?:\s+(?i:giai đoạn))?\s*{_Y}\s*[-–]\s*{_Y}")),
     ("since_year", re.compile(rf"(?i:từ|kể từ)\s+(?:năm\s+)?{_Y}\s+(?:đến|tới|cho đến)\s+nay")),
     ("since_date", re.compile(r"(?i:từ|kể từ)\s+(?:ngày\s+)?(\d{1,2})/(\d{1,2})/" + _Y + r"\s+(?:đến|tới|cho đến)\s+nay")),

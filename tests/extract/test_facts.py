@@ -212,3 +212,32 @@ def test_extract_facts_does_not_carry_a_frame_into_a_sentence_that_does_not_cont
 def test_extract_facts_reads_the_counted_noun_before_the_figure(facts_of, text, metric, unit, value):
     (fact,) = facts_of(text)
     assert (fact.metric, fact.unit, fact.value) == (metric, unit, value)
+
+
+def test_extract_facts_gives_list_items_the_time_of_their_introduction(facts_of):
+    text = "Trong năm 2018, toàn huyện đạt được những kết quả sau:\n- Cấp 12.500 thẻ BHYT cho người nghèo.\n- Trao 6.215 suất quà cho hộ nghèo."
+    facts = facts_of(text)
+    assert {(f.value, f.period_start, f.period_end) for f in facts} == {
+        (12500, "2018-01-01", "2018-12-31"),
+        (6215, "2018-01-01", "2018-12-31"),
+    }
+
+
+@pytest.mark.parametrize(
+    "text,value,unit",
+    [
+        ("Huyện trao 1,250 suất quà cho hộ nghèo.", 1250, "gift"),
+        ("Mỗi hộ nghèo được hỗ trợ 46.000đ/tháng.", 46000, "vnd"),
+        ("Mỗi hộ được hỗ trợ một triệu rưỡi đồng.", 1_500_000, "vnd"),
+        ("Huyện cứu trợ ba mươi bảy hộ nghèo.", 37, "household"),
+    ],
+    ids=["1,250 suất quà", "46.000đ/tháng", "một triệu rưỡi đồng", "ba mươi bảy hộ"],
+)
+def test_extract_facts_reads_loose_number_styles(facts_of, text, value, unit):
+    (fact,) = facts_of(text)
+    assert (fact.value, fact.unit) == (value, unit)
+
+
+def test_extract_facts_does_not_read_an_interest_rate_as_a_poverty_rate(facts_of):
+    (fact,) = facts_of("Hộ nghèo được vay với lãi suất 6,6%/năm.")
+    assert (fact.fact_table, fact.metric) == ("other", "other_rate")

@@ -11,6 +11,7 @@ import pytest
 from extract.evaluation import score_gold_files
 from tests.conftest import DEMO_SITE, FIXTURES, SEED_GOLD
 
+HELD_OUT = sorted((FIXTURES / "heldout").glob("*.gold.json"))
 DEV_SET = sorted([*(FIXTURES / "devset").glob("*.gold.json"), *(DEMO_SITE / "gold").glob("*.gold.json")])
 
 # Floors for the dev set (24 articles of tests/fixtures/devset + the demo site's 24 pages).
@@ -49,3 +50,17 @@ def test_dev_set_f1_per_fact_table_stays_above_floor(dev_score, table):
 @pytest.mark.parametrize("attribute", sorted(ATTRIBUTE_FLOORS))
 def test_dev_set_attribute_accuracy_stays_above_floor(dev_score, attribute):
     assert dev_score.accuracy(attribute) >= ATTRIBUTE_FLOORS[attribute], dev_score.table()
+
+
+# The held-out set (tests/fixtures/heldout/, 10 articles in unusual shapes: an interview, lists,
+# a council session with targets, a national report ...) was written apart from the extractor.
+# It scored F1 0.937 when first run; general fixes it prompted raised that to 0.951, so it is no
+# longer a clean held-out measure: it guards against regressions on unusual shapes.
+HELD_OUT_F1_FLOOR = 0.94
+
+
+def test_held_out_set_f1_stays_above_floor():
+    score = score_gold_files(HELD_OUT)
+    print("\n" + score.table())
+    assert len(HELD_OUT) == 10
+    assert score.total.f1 >= HELD_OUT_F1_FLOOR, score.table()
