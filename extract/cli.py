@@ -37,14 +37,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return 2
     raw = path.read_bytes()
     if path.suffix.lower() in (".html", ".htm"):
-        article = parse_article(decode_html(raw), args.url)
+        article = parse_article(decode_html(raw))
         text = article.text
     else:
         text = raw.decode("utf-8-sig")
         article = parse_text_article(text)
     published = date.fromisoformat(args.published) if args.published else article.published
     for fact in extract_facts(text, published, args.province):
-        print(json.dumps(fact.to_json(), ensure_ascii=False))
+        out = fact.to_json()
+        if args.url:
+            out["url"] = args.url  # provenance, as the warehouse keeps it
+        print(json.dumps(out, ensure_ascii=False))
     return 0
 
 
@@ -198,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("extract", help="print the facts of one article file (.html or .txt) as JSON lines")
     p.add_argument("file")
-    p.add_argument("--url", help="the page's URL (for relative links and provenance)")
+    p.add_argument("--url", help="the page's URL, added to each fact for provenance")
     p.add_argument("--published", help="publication date YYYY-MM-DD, if the file does not say")
     p.add_argument("--province", help="the outlet's province: the default place of its figures")
     p.set_defaults(func=cmd_extract)

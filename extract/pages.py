@@ -158,7 +158,7 @@ def _find_heading(soup: BeautifulSoup, titles: list[str]) -> Tag | None:
     return None
 
 
-def parse_article(html: str | bytes, url: str | None = None) -> Article:
+def parse_article(html: str | bytes) -> Article:
     soup = BeautifulSoup(html, "html.parser")
     for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
         node.extract()

@@ -196,7 +196,7 @@ def extract_pending(settings: Settings, force: bool = False) -> ExtractResult:
 
 def build_staged_article(record: FetchRecord, body: bytes, gazetteer: "areas.Gazetteer") -> dict:
     html = decode_html(body, record.content_type)
-    article = parse_article(html, record.final_url or record.url)
+    article = parse_article(html)
     text = article.text
     reason = skip_reason(text) if article.paragraphs else "no article body found"
     status = "skipped" if reason else "kept"
@@ -261,15 +261,19 @@ def _dbt_executable() -> str:
 
 
 def run_dbt(settings: Settings, *args: str) -> None:
+    """Run one dbt command, its output streamed into the log as it comes (a build takes a while)."""
     command = [_dbt_executable(), *args]
     log.info("running %s", " ".join(command))
-    completed = subprocess.run(command, cwd=settings.dbt_project_dir, env=dbt_env(settings), capture_output=True, text=True)
-    output = completed.stdout + completed.stderr
-    for line in output.splitlines():
-        log.info("dbt: %s", line)
-    if completed.returncode != 0:
-        tail = "\n".join(output.splitlines()[-30:])
-        raise RuntimeError(f"dbt {' '.join(args)} failed (exit {completed.returncode}):\n{tail}")
+    tail: list[str] = []
+    with subprocess.Popen(command, cwd=settings.dbt_project_dir, env=dbt_env(settings), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True) as process:
+        for line in process.stdout:
+            line = line.rstrip()
+            log.info("dbt: %s", line)
+            tail = (tail + [line])[-30:]
+    if process.returncode != 0:
+        joined = "\n".join(tail)
+        raise RuntimeError(f"dbt {' '.join(args)} failed (exit {process.returncode}):\n{joined}")
 
 
 def staged_article_count(settings: Settings) -> int:

@@ -61,3 +61,8 @@ def test_asxh_extract_fails_clearly_when_file_is_missing(tmp_path):
     completed = subprocess.run([ASXH, "extract", str(tmp_path / "nope.txt")], capture_output=True, text=True)
     assert completed.returncode == 2
     assert "no such file" in completed.stderr
+
+
+def test_asxh_extract_adds_the_url_to_each_fact_when_given():
+    facts = _extract(str(SEED_TEXT), "--url", "https://example.invalid/bai-viet.html")
+    assert facts and all(f["url"] == "https://example.invalid/bai-viet.html" for f in facts)
