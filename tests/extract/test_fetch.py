@@ -7,10 +7,8 @@ the client's sleep is a recorder, timeouts are fractions of a second, retries ar
 from __future__ import annotations
 
 import dataclasses
-import http.server
 import socket
 import struct
-import threading
 from pathlib import Path
 
 import pytest
@@ -20,67 +18,13 @@ from extract.archive import RawArchive
 from extract.fetch import MAX_REDIRECTS, HttpClient, decode_html
 from extract.settings import Settings
 from extract.sources import Source
+from tests.local_http import LocalServer, send
 
 HTTP_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "http"
 HTML = "text/html; charset=utf-8"
 
 
-# ---------------------------------------------------------------- the local server
-
-class LocalServer:
-    """An HTTP server on 127.0.0.1 whose answer for each path is a function set by the test.
-
-    A route gets the request handler and writes whatever it likes (or nothing, or half of it).
-    Unknown paths (robots.txt included) get a 404. Every request is recorded with its headers.
-    """
-
-    def __init__(self) -> None:
-        self.routes: dict = {}
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        self.stopping = threading.Event()  # slow routes wait on this, so shutdown is immediate
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                outer.requests.append((self.path, dict(self.headers)))
-                route = outer.routes.get(self.path)
-                if route is None:
-                    send(self, 404, b"not found", "text/plain")
-                else:
-                    route(self)
-
-            def log_message(self, format, *args) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.block_on_close = False
-        self.httpd.handle_error = lambda request, address: None  # a route that resets its socket is expected
-        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-        self._thread.start()
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
-
-    def hits(self, path: str) -> int:
-        return sum(1 for p, _ in self.requests if p == path)
-
-    def close(self) -> None:
-        self.stopping.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-def send(handler, status: int, body: bytes = b"", content_type: str = HTML, headers: dict | None = None) -> None:
-    handler.send_response(status)
-    handler.send_header("Content-Type", content_type)
-    handler.send_header("Content-Length", str(len(body)))
-    for name, value in (headers or {}).items():
-        handler.send_header(name, value)
-    handler.end_headers()
-    handler.wfile.write(body)
-
+# ---------------------------------------------------------------- routes of the local server
 
 def page(status: int = 200, body: bytes = b"<html><body>ok</body></html>", content_type: str = HTML, headers: dict | None = None):
     return lambda handler: send(handler, status, body, content_type, headers)

@@ -8,8 +8,6 @@ never touches what is already stored.
 from __future__ import annotations
 
 import dataclasses
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from extract import pipeline
 from extract.archive import RawArchive
 from extract.fetch import HttpClient
 from extract.settings import Settings
+from tests.local_http import LocalServer, send
 
 HTTP_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "http"
 ARTICLE = (HTTP_FIXTURES / "article.html").read_bytes()
@@ -45,26 +44,12 @@ EXPECTED_ERRORS = {  # path -> (error, retryable) in the first run's fetch log
 }
 
 
-class NewsSite:
+class NewsSite(LocalServer):
     """A local news site on 127.0.0.1: a homepage, robots.txt, an RSS feed and the articles above."""
 
     def __init__(self) -> None:
-        self.requests: list[str] = []
         self.server_error_fixed = False
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                outer.requests.append(self.path)
-                outer.answer(self)
-
-            def log_message(self, format, *args) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        super().__init__(answer=self.answer)
 
     def rss(self) -> bytes:
         items = "".join(
@@ -102,26 +87,6 @@ class NewsSite:
         else:
             send(handler, 404, b"not found")
 
-    def hits(self, path: str) -> int:
-        return self.requests.count(path)
-
-    def __enter__(self) -> "NewsSite":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-def send(handler, status: int, body: bytes, content_type: str = "text/html; charset=utf-8", headers: dict | None = None) -> None:
-    handler.send_response(status)
-    handler.send_header("Content-Type", content_type)
-    handler.send_header("Content-Length", str(len(body)))
-    for name, value in (headers or {}).items():
-        handler.send_header(name, value)
-    handler.end_headers()
-    handler.wfile.write(body)
 
 
 @pytest.fixture
@@ -219,4 +184,4 @@ def test_scrape_writes_no_fetch_log_when_nothing_is_left_to_fetch(site, settings
     result = scrape(settings)
     assert result.new_pages == result.failed == 0
     assert sorted((settings.raw_dir / "fetch_log").glob("*.jsonl")) == logs
-    assert [p for p in site.requests if p.startswith("/xa-hoi/") or p.startswith("/private/")] == []
+    assert [p for p in site.paths if p.startswith("/xa-hoi/") or p.startswith("/private/")] == []

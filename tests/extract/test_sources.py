@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import http.server
-import threading
 import urllib.parse
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import pytest
 from extract.demo_site import DemoSite
 from extract.fetch import HttpClient
 from extract.settings import REPO_ROOT, Settings
+from tests.local_http import LocalServer, send
 from extract.sources import (
     Source,
     canonical_url,
@@ -40,50 +39,25 @@ def fixture_text(name: str, base_url: str = BASE) -> str:
 
 # ---------------------------------------------------------------- a local site
 
-class LocalSite:
+class LocalSite(LocalServer):
     """Files of tests/fixtures/http served at chosen paths on 127.0.0.1, {{BASE_URL}} filled in.
 
     `pages` maps a request path to (fixture file, content type), or to (status, headers) for a
-    redirect or an error. Unknown paths get a 404. Every request path is recorded.
+    redirect or an error. Unknown paths get a 404. Every request is recorded.
     """
 
     def __init__(self, pages: dict[str, tuple]) -> None:
         self.pages = pages
-        self.requests: list[str] = []
-        outer = self
+        super().__init__(answer=self.answer)
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                outer.requests.append(self.path)
-                entry = outer.pages.get(self.path)
-                if entry is None:
-                    status, headers, body = 404, {"Content-Type": "text/plain"}, b"not found"
-                elif isinstance(entry[0], int):
-                    status, headers, body = entry[0], entry[1], b""
-                else:
-                    status, headers = 200, {"Content-Type": entry[1]}
-                    body = fixture_text(entry[0], outer.base_url).encode("utf-8")
-                self.send_response(status)
-                for name, value in {**headers, "Content-Length": str(len(body))}.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format, *args) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-
-    def __enter__(self) -> "LocalSite":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def answer(self, handler) -> None:
+        entry = self.pages.get(handler.path)
+        if entry is None:
+            send(handler, 404, b"not found", "text/plain")
+        elif isinstance(entry[0], int):
+            send(handler, entry[0], b"", entry[1].get("Content-Type", "text/html"), {k: v for k, v in entry[1].items() if k != "Content-Type"})
+        else:
+            send(handler, 200, fixture_text(entry[0], self.base_url).encode("utf-8"), entry[1])
 
 
 class CountingClient(HttpClient):
@@ -322,7 +296,7 @@ def test_discover_reads_sitemaps_from_robots_txt_when_homepage_has_no_feed(clien
         assert found.errors == []
         assert set(found.urls) == expected and len(found.urls) == 3
         # the index, then its news sitemap first; every sitemap once
-        assert [p for p in site.requests if p.endswith(".xml")] == ["/sitemap-index.xml", "/news-sitemap.xml", "/sitemap.xml"]
+        assert [p for p in site.paths if p.endswith(".xml")] == ["/sitemap-index.xml", "/news-sitemap.xml", "/sitemap.xml"]
 
 
 def test_discover_keeps_links_of_new_host_when_homepage_redirects_there(client, settings):
