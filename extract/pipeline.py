@@ -74,9 +74,11 @@ def scrape(settings: Settings, client: HttpClient | None = None) -> ScrapeResult
     archive = RawArchive(settings.raw_dir)
     client = client or HttpClient(settings)
     result = ScrapeResult(new_run_id())
-    latest = archive.latest_by_key()
+    # One pass over the fetch log: each page's newest record and its count of passing failures.
+    latest: dict[str, FetchRecord] = {}
     failures: dict[str, int] = {}
     for record in archive.records():
+        latest[record.key] = record
         if not record.ok and record.retryable:
             failures[record.key] = failures.get(record.key, 0) + 1
     records: list[FetchRecord] = []
