@@ -52,7 +52,7 @@ from dataclasses import astuple, dataclass, fields
 from datetime import date
 from pathlib import Path
 
-from extract.areas import LEVEL_RANK, normalize_name
+from extract.areas import LEVEL_RANK, LineageLink, normalize_name
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 
@@ -116,24 +116,9 @@ class UnitRow:
 
 
 @dataclass(frozen=True)
-class LineageRow:
-    """One row of admin_unit_lineage.csv (field order = column order)."""
-
-    old_code: int
-    old_level: str
-    new_code: int
-    new_level: str
-    is_partial: bool
-    effective_date: date
-    source: str
-    old_valid_from: date  # with the codes, the keys of both units in admin_units.csv
-    new_valid_from: date
-
-
-@dataclass(frozen=True)
 class Seeds:
     units: list[UnitRow]
-    lineage: list[LineageRow]
+    lineage: list[LineageLink]
 
 
 def _log(message: str) -> None:
@@ -213,7 +198,7 @@ def _current_units() -> list[UnitRow]:
 
 def _lineage(
     legacy_rows: list[UnitRow], current_rows: list[UnitRow], commune_province: dict[int, int]
-) -> list[LineageRow]:
+) -> list[LineageLink]:
     from vietnam_provinces import _province_conversion_2025 as province_table
     from vietnam_provinces import _ward_conversion_2025 as ward_table
 
@@ -221,10 +206,10 @@ def _lineage(
         raise ValueError(f"the conversion table is effective {ward_table.EFFECTIVE_DATE}, expected {REFORM_DATE}")
     _log(f"  commune lineage from the package's conversion table {ward_table.SOURCE}")
     current_communes = {r.code: r for r in current_rows if r.level == "commune"}
-    rows: list[LineageRow] = []
+    rows: list[LineageLink] = []
 
-    def link(old_code: int, old_level: str, new_code: int, new_level: str, partial: bool, src: str) -> LineageRow:
-        return LineageRow(
+    def link(old_code: int, old_level: str, new_code: int, new_level: str, partial: bool, src: str) -> LineageLink:
+        return LineageLink(
             old_code, old_level, new_code, new_level, partial, REFORM_DATE, src, LEGACY_SNAPSHOT_DATE, REFORM_DATE
         )
 
@@ -366,7 +351,7 @@ def write(seeds: Seeds, out_dir: Path) -> dict[str, int]:
     counts = {
         UNITS_FILE: _write_csv(out_dir / UNITS_FILE, [f.name for f in fields(UnitRow)], map(astuple, seeds.units)),
         LINEAGE_FILE: _write_csv(
-            out_dir / LINEAGE_FILE, [f.name for f in fields(LineageRow)], map(astuple, seeds.lineage)
+            out_dir / LINEAGE_FILE, [f.name for f in fields(LineageLink)], map(astuple, seeds.lineage)
         ),
     }
     return counts
