@@ -30,8 +30,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extract.sentences import Sentence, paragraphs, split_sentences
+
+if TYPE_CHECKING:
+    from extract.document import Layout
 
 DEFAULT_SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 UNITS_FILE = "admin_units.csv"
@@ -826,7 +830,16 @@ def is_caption(paragraph: str) -> bool:
 class AreaResolver:
     """The area of each figure of one article (facts.md "Areas", notes hard case 17)."""
 
-    def __init__(self, gazetteer: Gazetteer, text: str, published: date | None, province: str | None) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        text: str,
+        published: date | None,
+        province: str | None,
+        *,
+        district: str | None = None,
+        layout: "Layout | None" = None,
+    ) -> None:
         self._g = gazetteer
         self._text = text
         self._published = published
@@ -835,11 +848,21 @@ class AreaResolver:
         self._captions = {i for i, (a, b) in enumerate(self._paragraph_spans) if is_caption(text[a:b])}
         self._outlet_context = gazetteer.province_context(province, published) if province else None
         self._outlet = gazetteer.resolve(province, "province", published) if province else None
+        if self._outlet is not None and self._outlet.status != STATUS_RESOLVED:
+            # The outlet's province under a name of another time (an old outlet read today).
+            self._outlet = gazetteer.resolve(province, "province", None) if province else None
+            self._outlet = self._outlet if self._outlet and self._outlet.status == STATUS_RESOLVED else None
+        self._outlet_district = None
+        if district and self._outlet is not None:
+            ref = gazetteer.resolve(district, "district", published, province_hint=province)
+            self._outlet_district = ref if ref.status == STATUS_RESOLVED else None
+        from extract.document import Layout  # document reads sentences too; imported late to keep areas a leaf
+
+        self._layout = layout or Layout.of(text)
         self._places = [p for p in self._resolve_places(gazetteer.find_mentions(text)) if not self._is_predecessor(p)]
         self._references = self._find_references()
         self._topics = self._paragraph_topics()
-        first = next((p for p in self._places if not p.caption), None)
-        self._article_place = first
+        self._article_place = self._find_article_place()
 
     # ---- public
 
@@ -876,12 +899,24 @@ class AreaResolver:
             if own:
                 return self._most_specific(own, start).ref, "caption"
         if self._article_place is not None:
-            return self._article_place.ref, "article"
-        if self._outlet is not None:
-            return self._outlet, "outlet"
+            return self._article_place, "article"
         return NONE_REF, "none"
 
     # ---- set-up
+
+    def _find_article_place(self) -> AreaRef | None:
+        """Where the article is (facts.md "The outlet's place"): a place named in its headline
+        or lead; else the outlet's district or province; else the first place it names."""
+        usable = [p for p in self._places if not p.caption and p.ref.status != STATUS_UNKNOWN]
+        framed = [p for p in usable if self._layout.in_headline(p.start) or self._layout.in_lead(p.start)]
+        if framed:
+            return self._chain_head(framed[0]).ref
+        if self._outlet_district is not None:
+            return self._outlet_district  # a district's own portal names its district seldom
+        if self._outlet is not None:
+            return self._outlet
+        first = next((p for p in self._places if not p.caption), None)
+        return first.ref if first else None
 
     def _is_predecessor(self, place: _Place) -> bool:
         """A unit named as what a new one was formed from ("thành lập trên cơ sở sắp xếp ... các
@@ -1068,6 +1103,11 @@ class AreaResolver:
                     return self._g.ref(above)
         if level == "province" and self._outlet is not None:
             return self._outlet
+        if level == "district" and self._outlet_district is not None:
+            return self._outlet_district
+        article = self._article_place
+        if article is not None and article.level == level:
+            return article
         return AreaRef(None, level, None, None, None, STATUS_UNKNOWN)
 
     def _unit_type(self, place: _Place) -> str:

@@ -30,15 +30,24 @@ CATALOGUE_PATH = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds
 
 # Bump when extraction output changes for the same input: staged partitions written by an
 # older version are re-extracted, and every warehouse row says which version produced it.
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 
 @dataclass(frozen=True)
 class Metric:
     metric: str
     fact_table: str
+    time_kind: str  # stock | flow | rate: how its period is read (periods.period_of_metric)
     definition_vi: str
     definition_en: str
+
+
+def time_kind(metric: str) -> str:
+    """Stock, flow or rate, for a catalogue metric or a change of one (<metric>_increase)."""
+    catalogue = metric_catalogue()
+    base = metric.removesuffix("_increase").removesuffix("_reduction")
+    found = catalogue.get(metric) or catalogue.get(base)
+    return found.time_kind if found else "flow"
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,9 @@ from decimal import Decimal
 from extract import areas
 from extract.contract import Fact, Mention
 from extract.numbers import NumberMention, find_numbers, normalize_text
-from extract.periods import Period, period_for, sentence_frame, time_expressions
+from extract.contract import time_kind
+from extract.document import Layout, reference_year
+from extract.periods import Period, next_frame, period_for, period_of_metric, time_expressions
 from extract.sentences import Sentence, split_sentences
 
 W = r"(?<![\wà-ỹĐđ])"  # a word start for Vietnamese letters
@@ -251,12 +253,11 @@ _TOPIC = re.compile(
     r"gia đình chính sách|nhà đại đoàn kết|nhà tình nghĩa|người cao tuổi|việc làm",
     re.I,
 )
-TOPIC_MIN_HITS = 3
 
 
-def topic_hits(text: str) -> int:
-    """Distinct social-security keywords in a text: the topic filter keeps >= TOPIC_MIN_HITS."""
-    return len({m.group().lower() for m in _TOPIC.finditer(text)})
+def topic_words(text: str) -> set[str]:
+    """The distinct social-security keywords of a text."""
+    return {m.group().lower() for m in _TOPIC.finditer(text)}
 
 
 _VIETNAMESE_LETTERS = set("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
@@ -269,16 +270,6 @@ def is_vietnamese(text: str) -> bool:
     if len(letters) < 50:
         return False
     return sum(c in _VIETNAMESE_LETTERS for c in letters) / len(letters) > 0.08
-
-
-def skip_reason(text: str) -> str | None:
-    """Why an article is not used (None: it is). Its figures would not be social-security facts."""
-    if not is_vietnamese(text):
-        return "not in Vietnamese"
-    hits = topic_hits(text)
-    if hits < TOPIC_MIN_HITS:
-        return f"not about social security ({hits} topic words, {TOPIC_MIN_HITS} needed)"
-    return None
 
 
 @dataclass
@@ -452,6 +443,13 @@ _PER_AFTER = re.compile(
 )
 
 
+_SUPPORT_NEAR = re.compile(
+    rf"{W}(?:trợ cấp|phụ cấp|hỗ trợ|trợ giúp|quà|suất|chi trả|hưởng|cứu trợ|tặng|thăm hỏi|mức chuẩn|bảo trợ|chính sách){E}", re.I
+)
+# A card is an insurance card only where insurance is spoken of: "4 thẻ vàng" is football.
+_INSURANCE_NEAR = re.compile(rf"{BHYT}|{BHXH}|bảo hiểm|khám chữa bệnh|{W}KCB{E}", re.I)
+
+
 def _per_beneficiary(text: str, c: _Candidate, prev_end: int) -> tuple[str, str] | None:
     """A money amount per gift, person or household ("mỗi suất quà 450.000 đồng",
     "500.000 đồng/người/tháng"): an allowances fact in vnd, by facts.md."""
@@ -461,6 +459,8 @@ def _per_beneficiary(text: str, c: _Candidate, prev_end: int) -> tuple[str, str]
     after = text[c.end:c.end + 40]
     if not (_PER_BEFORE.search(before) or _PER_AFTER.match(after)):
         return None
+    if not _SUPPORT_NEAR.search(c.sentence.text):
+        return None  # "Giá vé 200.000 đồng/người" is a price, not what a beneficiary receives
     if re.search(r"quà|suất", before + after, re.I):
         return "allowances", "gift_package_value"
     return "allowances", "allowance_per_beneficiary"
@@ -511,12 +511,23 @@ def extract_facts(
     published: date | None = None,
     province: str | None = None,
     gazetteer: "areas.Gazetteer | None" = None,
+    *,
+    district: str | None = None,
+    layout: Layout | None = None,
 ) -> list[Fact]:
-    """All facts of one article text. `text` must be NFC (see numbers.normalize_text)."""
+    """All facts of one article text. `text` must be NFC (see numbers.normalize_text).
+
+    `province` (and `district`) is the outlet's place (extract.outlets); the article is read as
+    a whole: a time stated in the headline, or leading a sentence, frames the figures after it
+    until another replaces it (facts.md "Frames"); a figure's own words win.
+    """
     text = normalize_text(text)
+    layout = layout or Layout.of(text)
     sentences = split_sentences(text)
     numbers = find_numbers(text)
-    resolver = areas.AreaResolver(gazetteer or areas.Gazetteer.load(), text, published, province)
+    ref_year = reference_year(text, published)
+    resolver = areas.AreaResolver(gazetteer or areas.Gazetteer.load(), text, published, province,
+                                  district=district, layout=layout)
 
     by_sentence: dict[int, list[NumberMention]] = {}
     s_index = 0
@@ -528,26 +539,17 @@ def extract_facts(
         by_sentence.setdefault(s_index, []).append(n)
 
     facts: list[Fact] = []
-    frame: Period | None = None  # the time frame of the sentence before, for one that continues it
-    list_frame: Period | None = None  # the frame of a list's introduction ("Kết quả năm 2021:")
+    # Two frames: one stated by a headline or by the first sentence of a paragraph, which holds
+    # for the paragraphs after it until another replaces it; and that of the sentence before,
+    # which only a sentence continuing it ("Trong đó, ...", "Cụ thể: ...") takes.
+    article_frame: Period | None = None
+    sentence_frame: Period | None = None
     for s_idx, sentence in enumerate(sentences):
-        exprs = time_expressions(sentence.text, published)
-        same_paragraph = bool(s_idx) and sentences[s_idx - 1].paragraph == sentence.paragraph
-        is_item = bool(_LIST_ITEM.match(sentence.text))
-        if not is_item:
-            list_frame = None
-        previous = frame if same_paragraph else (list_frame if is_item else None)
-        frame = sentence_frame(sentence.text, published, exprs, previous)
-        if is_item and frame is None and list_frame is not None and not exprs:
-            frame = list_frame
-        if sentence.text.rstrip().endswith(":") and exprs:
-            list_frame = exprs[-1].period  # the time nearest the colon frames the list
-        nums = by_sentence.get(s_idx)
-        if not nums:
-            continue
-        inherited = frame if frame is not None and (frame is previous or frame is list_frame) and not any(
-            e.period is frame for e in exprs) else None
-        candidates = _candidates(text, sentence, nums)
+        exprs = time_expressions(sentence.text, published, ref_year)
+        nums = by_sentence.get(s_idx, [])
+        continues = s_idx > 0 and _CONTINUES.match(sentence.text) is not None
+        inherited = sentence_frame if continues and sentence_frame is not None else article_frame
+        candidates = _candidates(text, sentence, nums) if nums else []
         spans = [(c.number.start - sentence.start, c.end - sentence.start) for c in candidates]
         earlier: list[tuple[_Candidate, Fact]] = []  # the sentence's facts so far: a change's level
         for i, c in enumerate(candidates):
@@ -555,6 +557,13 @@ def extract_facts(
             if fact is not None:
                 facts.append(fact)
                 earlier.append((c, fact))
+        figures = [(n.start - sentence.start, n.end - sentence.start) for n in nums]
+        in_headline = layout.in_headline(sentence.start)
+        opens_paragraph = s_idx == 0 or sentences[s_idx - 1].paragraph != sentence.paragraph
+        sentence_frame = next_frame(sentence.text, exprs, figures, inherited, anywhere=in_headline)
+        if in_headline or opens_paragraph:
+            article_frame = next_frame(sentence.text, exprs, figures, article_frame, anywhere=in_headline,
+                                       adverbial=not in_headline)
     return merge_mentions(facts)
 
 
@@ -567,7 +576,8 @@ _COUNT_NOUN_BEFORE = re.compile(
 )
 
 
-_LIST_ITEM = re.compile(r"^\s*(?:[-–+•*]|\d{1,2}[.)])\s")
+# "Trong đó", "Cụ thể", "Riêng": the sentence breaks down the one before it, in its time frame.
+_CONTINUES = re.compile(r"^(?:Trong đó|Trong số (?:này|đó)|Cụ thể|Riêng|Đáng chú ý|Ngoài ra|Bên cạnh đó|Đồng thời)\b", re.I)
 _WHOLE_UNITS = {"household", "household_time", "person", "person_time", "card", "gift", "house"}
 
 
@@ -641,6 +651,8 @@ def _fact(
     clause_start, _ = _clause_bounds(text, c.sentence, n.start)
     if _is_target(text, c, clause_start):
         return None
+    if c.unit == "card" and not _INSURANCE_NEAR.search(text, max(0, c.sentence.start - 400), c.sentence.end):
+        return None
     prev_end = max([m.end for m in nums if m.end <= n.start], default=c.sentence.start)
     change = _change(text, c, prev_end)
     level = _level_changed(text, c, earlier) if change else None
@@ -669,6 +681,8 @@ def _fact(
     period: Period = period_for(c.sentence.text, span_in_sentence, others_in_sentence, published, exprs, inherited)
     if published and period.explicit and period.start and period.start > published:
         return None  # a figure for a time still to come is a plan or a target, not a statistic
+    period = period_of_metric(period, time_kind(metric), bool(change) or metric.endswith(("_increase", "_reduction")),
+                              text[c.end:c.sentence.end])
     area = resolver.area_at(n.start, c.end)
     group = group_of(text, c, nums, metric)
     return Fact(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 _STEMS = {"canh": 0, "tân": 1, "nhâm": 2, "quý": 3, "giáp": 4, "ất": 5, "bính": 6, "đinh": 7, "mậu": 8, "kỷ": 9, "kỉ": 9}
@@ -25,27 +25,36 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # What a figure is compared with is not its period: "tăng 1,3 điểm so với cùng kỳ năm 2020",
     # and the name of a poverty standard is not one either: "chuẩn nghèo giai đoạn 2022-2025".
     # Both are matched first and then ignored (kind "ignore").
+    # The date of a document is not the time of its figures: "Quyết định số 134/QĐ-BLĐTBXH ngày 31/01/2024".
+    ("ignore", re.compile(r"(?i:quyết định|nghị quyết|công văn|thông tư|nghị định|chỉ thị|kế hoạch|tờ trình|thông báo)\s+(?:số\s+)?[\w/.-]*\d[\w/.-]*(?:\s+(?:của|do)\s+[^,.;]{0,60}?)?\s+(?i:ngày)\s+\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}")),
     ("ignore", re.compile(r"(?i:so với|bằng|như)\s+(?:(?:cùng kỳ|cuối|đầu)\s+)?(?:năm|quý|tháng|kỳ|giai đoạn)?\s*(?:[IV]+\s*/\s*)?(?:\d{1,2}/)?(?:(?:19|20)\d{2}|trước|ngoái)(?:\s*[-–]\s*(?:19|20)\d{2})?")),
     ("ignore", re.compile(r"(?i:so với)\s+(?:cùng kỳ|đầu năm|cuối năm|đầu kỳ|kỳ trước|tháng trước|quý trước|năm trước|năm ngoái)")),
-    ("ignore", re.compile(rf"(?i:chuẩn nghèo)(?:\s+(?i:đa chiều))?(?:\s+(?i:giai đoạn))?\s*{_Y}\s*[-–]\s*{_Y}")),
+    # The term of an office or the span a programme is named for is no time frame of figures:
+    # "Đại hội Đảng bộ huyện nhiệm kỳ 2015 - 2020", "Chương trình mục tiêu quốc gia ... giai đoạn 2021-2025".
+    ("ignore", re.compile(rf"(?i:nhiệm kỳ)\s*{_Y}\s*[-–]\s*{_Y}")),
+    ("ignore", re.compile(rf"(?i:chương trình|đề án|nghị quyết|kế hoạch|chiến lược|quyết định|dự án)[^.;:,]{{0,80}}?(?i:giai đoạn)\s*{_Y}\s*[-–]\s*{_Y}")),
+    ("ignore", re.compile(rf"(?i:chuẩn nghèo)[^,.;:\d]{{0,50}}?(?:(?i:giai đoạn)\s*)?{_Y}\s*[-–]\s*{_Y}")),
     ("since_year", re.compile(rf"(?i:từ|kể từ)\s+(?:năm\s+)?{_Y}\s+(?:đến|tới|cho đến)\s+nay")),
-    ("since_date", re.compile(r"(?i:từ|kể từ)\s+(?:ngày\s+)?(\d{1,2})/(\d{1,2})/" + _Y + r"\s+(?:đến|tới|cho đến)\s+nay")),
+    ("since_date", re.compile(r"(?i:từ|kể từ)\s+(?:ngày\s+)?(\d{1,2})[/-](\d{1,2})[/-]" + _Y + r"\s+(?:đến|tới|cho đến)\s+nay")),
     ("since_month", re.compile(r"(?i:từ|kể từ)\s+(?:đầu\s+)?(?i:tháng)\s+(\d{1,2})\s*/\s*" + _Y + r"\s+(?:đến|tới|cho đến)\s+nay")),
     ("since_start_of_year", re.compile(r"(?i:từ đầu năm)(?:\s+" + _Y + r")?(?:\s+(?:đến|tới)\s+nay)?")),
     ("cumulative", re.compile(r"(?i:lũy kế|luỹ kế|từ khi thành lập(?: đến nay)?|từ khi triển khai(?: đến nay)?)")),
     ("year_range", re.compile(rf"(?i:giai đoạn|thời kỳ|nhiệm kỳ)?\s*{_Y}\s*[-–]\s*{_Y}")),
-    ("quarter_end", re.compile(r"(?i:đến cuối quý|cuối quý|hết quý|đến hết quý)\s+([IV]+|[1-4])(?:\s*(?:/|năm)\s*" + _Y + r")?")),
-    ("quarter", re.compile(r"(?i:quý)\s+([IV]+|[1-4])(?:\s*(?:/|năm)\s*" + _Y + r")?")),
+    ("quarter_end", re.compile(r"(?i:đến cuối quý|cuối quý|hết quý|đến hết quý)\s+([IV]+|[1-4])(?:\s*(?:/|-|–|năm)\s*" + _Y + r")?")),
+    ("quarter", re.compile(r"(?i:quý)\s+([IV]+|[1-4])(?:\s*(?:/|-|–|năm)\s*" + _Y + r")?")),
     ("months_of_year", re.compile(r"(\d{1,2})\s+(?i:tháng)(?:\s+(?i:đầu))?\s+(?i:năm)(?:\s+" + _Y + r")?")),
     # "Trong 9 tháng, ..." of the publication year; "sau 10 tháng triển khai" is a duration.
     ("months_of_year", re.compile(r"(?<![\wà-ỹ])(?i:trong)\s+(\d{1,2})\s+(?i:tháng)(?:\s+(?i:qua|vừa qua))?(?=[\s,])")),
-    ("month_end", re.compile(r"(?i:tính đến|đến|tới|hết|đến hết|cuối|đến cuối|tính đến cuối)\s+(?i:tháng)\s+(\d{1,2})\s*/\s*" + _Y)),
+    ("month_end", re.compile(r"(?i:tính đến|đến|tới|hết|đến hết|cuối|đến cuối|tính đến cuối)\s+(?i:tháng)\s+(\d{1,2})\s*(?:/|\s(?i:năm))\s*" + _Y)),
     ("month", re.compile(r"(?i:tháng)\s+(\d{1,2})\s*(?:/|năm)\s*" + _Y)),
-    ("as_of_date", re.compile(r"(?i:tính đến|tính tới|đến|tới|hết|đến hết|tính đến hết|thời điểm|ngày)\s+(?:ngày\s+)?(\d{1,2})/(\d{1,2})/" + _Y)),
+    ("as_of_date", re.compile(r"(?i:tính đến|tính tới|đến|tới|hết|đến hết|tính đến hết|thời điểm|ngày)\s+(?:ngày\s*)?(\d{1,2})[/.-](\d{1,2})[/.-]" + _Y)),
+    # "đến hết ngày 30-9", "đến ngày5/11": as of a day of the publication's year.
+    ("as_of_day", re.compile(r"(?i:tính đến|tính tới|đến hết|đến|tới|hết)\s+(?i:ngày)\s*(\d{1,2})[/-](\d{1,2})(?![/-]?\d)")),
     ("as_of_year_end", re.compile(r"(?i:đến cuối năm|cuối năm|đến hết năm|hết năm|tính đến cuối năm)\s+" + _Y)),
     ("year_start", re.compile(r"(?<![\wà-ỹ])(?i:đầu năm)(?:\s+" + _Y + r")?(?![\wà-ỹ])")),
     # A handover date that opens the sentence: "Ngày 16/1, đoàn công tác ... tặng 300 suất quà".
-    ("day", re.compile(r"^(?:(?i:sáng|chiều|tối|trưa)\s+)?(?i:ngày)?\s*(\d{1,2})/(\d{1,2})(?:/" + _Y + r")?(?=\s*,)")),
+    # An outlet's tag may come first: "(NTO) Ngày 28-4-2011, ...".
+    ("day", re.compile(r"^(?:\([^()\d]{1,12}\)\s*[-–]?\s*)?(?:(?i:sáng|chiều|tối|trưa)\s+)?(?i:ngày)?\s*(\d{1,2})[/-](\d{1,2})(?:[/-]" + _Y + r")?(?=\s*,)")),
     ("tet", re.compile(r"(?<![\wà-ỹ])(?i:tết)(?:\s+(?i:nguyên đán))?((?:\s+[A-ZÀ-ỸĐ][a-zà-ỹđ]+){0,2})(?:\s+" + _Y + r")?")),
     ("year", re.compile(r"(?<![\wà-ỹ])(?i:năm)\s+" + _Y)),
 ]
@@ -56,6 +65,7 @@ class Period:
     start: date | None
     end: date | None
     explicit: bool  # False: the publication-date default
+    kind: str = ""  # the kind of expression it was read from (see _PATTERNS), "" for the default
 
 
 @dataclass(frozen=True)
@@ -89,7 +99,7 @@ def _tet_year(names: str, year: str | None, published: date | None) -> int | Non
     return None
 
 
-def _period(kind: str, m: re.Match[str], published: date | None) -> Period | None:
+def _period(kind: str, m: re.Match[str], published: date | None, ref_year: int | None = None) -> Period | None:
     pub = published
     if kind == "since_year":
         return Period(date(int(m.group(1)), 1, 1), pub, True)
@@ -103,7 +113,7 @@ def _period(kind: str, m: re.Match[str], published: date | None) -> Period | Non
         return Period(date(int(m.group(2)), month, 1), pub, True) if 1 <= month <= 12 else None
     if kind == "quarter_end":
         q = _ROMAN.get(m.group(1).lower())
-        year = int(m.group(2)) if m.group(2) else (pub.year if pub else None)
+        year = int(m.group(2)) if m.group(2) else (pub.year if pub else ref_year)
         if q is None or year is None:
             return None
         d = _month_end(year, 3 * q)
@@ -115,12 +125,12 @@ def _period(kind: str, m: re.Match[str], published: date | None) -> Period | Non
         d = _month_end(int(m.group(2)), month)
         return Period(d, d, True)
     if kind == "year_start":
-        year = int(m.group(1)) if m.group(1) else (pub.year if pub else None)
+        year = int(m.group(1)) if m.group(1) else (pub.year if pub else ref_year)
         if year is None:
             return None
         return Period(date(year, 1, 1), date(year, 1, 1), True)
     if kind == "day":
-        year = int(m.group(3)) if m.group(3) else (pub.year if pub else None)
+        year = int(m.group(3)) if m.group(3) else (pub.year if pub else ref_year)
         if year is None:
             return None
         try:
@@ -131,7 +141,7 @@ def _period(kind: str, m: re.Match[str], published: date | None) -> Period | Non
             d = date(year - 1, d.month, d.day)  # "ngày 28/12" in a January paper is last December
         return Period(d, d, True)
     if kind == "since_start_of_year":
-        year = int(m.group(1)) if m.group(1) else (pub.year if pub else None)
+        year = int(m.group(1)) if m.group(1) else (pub.year if pub else ref_year)
         if year is None:
             return Period(None, None, True)
         return Period(date(year, 1, 1), pub, True)
@@ -144,14 +154,14 @@ def _period(kind: str, m: re.Match[str], published: date | None) -> Period | Non
         return Period(date(y1, 1, 1), _year_end(y2), True)
     if kind == "quarter":
         q = _ROMAN.get(m.group(1).lower())
-        year = int(m.group(2)) if m.group(2) else (pub.year if pub else None)
+        year = int(m.group(2)) if m.group(2) else (pub.year if pub else ref_year)
         if q is None or year is None:
             return None
         return Period(date(year, 3 * q - 2, 1), _month_end(year, 3 * q), True)
     if kind == "months_of_year":
         n = int(m.group(1))
         stated = m.group(2) if m.re.groups >= 2 else None
-        year = int(stated) if stated else (pub.year if pub else None)
+        year = int(stated) if stated else (pub.year if pub else ref_year)
         if not 1 <= n <= 12 or year is None:
             return None
         return Period(date(year, 1, 1), _month_end(year, n), True)
@@ -166,11 +176,22 @@ def _period(kind: str, m: re.Match[str], published: date | None) -> Period | Non
         except ValueError:
             return None
         return Period(d, d, True)
+    if kind == "as_of_day":
+        year = pub.year if pub else ref_year
+        if year is None:
+            return None
+        try:
+            d = date(year, int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            return None
+        if pub and d > pub:
+            d = date(year - 1, d.month, d.day)
+        return Period(d, d, True)
     if kind == "as_of_year_end":
         d = _year_end(int(m.group(1)))
         return Period(d, d, True)
     if kind == "tet":
-        year = _tet_year(m.group(1), m.group(2), pub)
+        year = _tet_year(m.group(1), m.group(2), pub) or ref_year
         if year is None:
             return Period(None, None, True)
         start, end = date(year, 1, 1), _month_end(year, 2)
@@ -185,16 +206,19 @@ def _period(kind: str, m: re.Match[str], published: date | None) -> Period | Non
     raise ValueError(kind)
 
 
-def time_expressions(sentence: str, published: date | None) -> list[TimeExpression]:
-    """Non-overlapping time expressions of a sentence, the longest first where they overlap."""
+def time_expressions(sentence: str, published: date | None, ref_year: int | None = None) -> list[TimeExpression]:
+    """Non-overlapping time expressions of a sentence, the longest first where they overlap.
+
+    ``ref_year`` completes a time stated without its year ("6 tháng đầu năm") when the
+    publication date is unknown (document.reference_year); what runs "đến nay" stays open."""
     found: list[TimeExpression] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(sentence):
             if any(e.start < m.end() and m.start() < e.end for e in found):
                 continue
-            period = _period(kind, m, published)
+            period = _period(kind, m, published, ref_year)
             if period is not None:
-                found.append(TimeExpression(m.start(), m.end(), kind, period))
+                found.append(TimeExpression(m.start(), m.end(), kind, replace(period, kind=kind)))
     return sorted((e for e in found if e.kind != "ignore"), key=lambda e: e.start)
 
 
@@ -247,18 +271,60 @@ def period_for(
     return inherited or default_period(published)
 
 
-# "Trong đó", "Cụ thể", "Riêng": the sentence breaks down the one before it, in its time frame.
-_CONTINUES = re.compile(r"^(?:Trong đó|Trong số (?:này|đó)|Cụ thể|Riêng|Đáng chú ý|Ngoài ra|Bên cạnh đó)\b", re.I)
+# A time that is what the sentence speaks of, not when: "Năm 2016 là năm đầu tiên ...".
+_SUBJECT_AFTER = re.compile(r"\s+(?:là|được xác định là|được coi là|sẽ)(?![\wà-ỹ])", re.I)
 
 
-def sentence_frame(sentence: str, published: date | None, expressions: list[TimeExpression],
-                   previous: Period | None) -> Period | None:
-    """The time frame a sentence sets for all its figures: an expression that opens it, or, for a
-    sentence that continues the one before ("Trong đó, ..."), that sentence's frame."""
-    for e in expressions:
-        # Opening the sentence, perhaps after a preposition: "Trong 6 tháng đầu năm 2019, ...".
-        if re.fullmatch(r"\s*(?:[\wÀ-ỹ]+\s+){0,2}", sentence[: e.start]):
+def next_frame(sentence: str, expressions: list[TimeExpression], figures: list[tuple[int, int]],
+               frame: Period | None, anywhere: bool = False, adverbial: bool = False) -> Period | None:
+    """The time frame after a sentence: the last expression of it that leads what follows (it
+    trails no figure of the sentence), else the frame before it. In a headline (``anywhere``)
+    any expression frames the article: "Kết quả rà soát hộ nghèo năm 2023". ``adverbial``: an
+    expression that is the sentence's subject ("Năm 2016 là năm đầu tiên ...") frames nothing."""
+    for e in reversed(expressions):
+        if e.period.start is None and e.period.end is None:
+            continue
+        prev = max((end for _, end in figures if end <= e.start), default=None)
+        trails_a_figure = prev is not None and ";" not in sentence[prev:e.start] and e.start - prev <= 80
+        if anywhere:
             return e.period
-    if previous is not None and _CONTINUES.match(sentence.strip()):
-        return previous
-    return None
+        if not trails_a_figure and not (adverbial and _SUBJECT_AFTER.match(sentence[e.end:])):
+            return e.period
+    return frame
+
+
+# ---------------------------------------------------------------- the period of a metric
+
+# Expressions that state a span of time ("6 tháng đầu năm 2023", "quý I", "từ đầu năm đến nay")
+# and those that state a point that a flow runs up to ("tính đến 30/9", "đến hết tháng 8").
+_SPANS = {"months_of_year", "quarter", "month", "since_start_of_year", "since_year", "since_date",
+          "since_month", "year_range", "cumulative"}
+_AS_OF = {"as_of_date", "as_of_day", "month_end", "quarter_end", "as_of_year_end"}
+_BASE_START_OF_YEAR = re.compile(r"^[^.;]{0,30}?so với (?:đầu năm|thời điểm đầu năm|đầu kỳ|31/12/(?:19|20)\d{2}|cuối năm)", re.I)
+_BASE_YEAR_END = re.compile(r"^[^.;]{0,30}?so với (?:cuối năm|thời điểm cuối năm|31/12/)\s*((?:19|20)\d{2})", re.I)
+
+
+def period_of_metric(period: Period, time_kind: str, is_change: bool, after: str = "") -> Period:
+    """Shape a stated period by what the metric is (facts.md "Stocks, flows and rates").
+
+    A stock or a rate is a point in time: stated for a span it is dated at the span's end (a
+    whole year "năm X" stays the year: a yearly review reports the year). A flow covers its
+    period: up to a point "tính đến 30/9" it runs from 1 January of that year. A change of a
+    stock runs from its base ("so với đầu năm", "so với cuối năm X", in ``after``) to the date.
+    """
+    if not period.explicit or period.end is None:
+        return period
+    if time_kind in ("stock", "rate") and not is_change:
+        if period.kind in _SPANS and period.start != period.end:
+            return replace(period, start=period.end)
+        return period
+    if time_kind in ("stock", "rate") and is_change:
+        end = period.end
+        if m := _BASE_YEAR_END.match(after):
+            return replace(period, start=date(int(m.group(1)), 12, 31))
+        if _BASE_START_OF_YEAR.match(after) or period.kind in _AS_OF or period.kind in _SPANS:
+            return replace(period, start=date(end.year, 1, 1))
+        return period
+    if time_kind == "flow" and period.kind in _AS_OF and period.start == period.end:
+        return replace(period, start=date(period.end.year, 1, 1))
+    return period

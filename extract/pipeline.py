@@ -16,6 +16,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import urllib.parse
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -24,9 +25,8 @@ from pathlib import Path
 from extract import areas
 from extract.archive import FetchRecord, RawArchive, write_atomic
 from extract.contract import EXTRACTOR_VERSION
-from extract.facts import extract_facts, skip_reason, topic_hits
 from extract.fetch import HttpClient, decode_html
-from extract.pages import parse_article
+from extract.reading import read_page
 from extract.settings import Settings
 from extract.sources import Source, discover, load_sources, page_key
 
@@ -170,6 +170,7 @@ def extract_pending(settings: Settings, force: bool = False) -> ExtractResult:
     archive = RawArchive(settings.raw_dir)
     result = ExtractResult()
     gazetteer = None
+    registry = load_registry(settings)
     todo = [r for r in archive.latest_by_key().values() if r.ok and r.kind == "article"]
     for i, record in enumerate(todo, 1):
         path = staged_path(settings, article_id(record.key))
@@ -178,7 +179,7 @@ def extract_pending(settings: Settings, force: bool = False) -> ExtractResult:
             continue
         gazetteer = gazetteer or areas.Gazetteer.load()
         try:
-            staged = build_staged_article(record, archive.read(record.sha256), gazetteer)
+            staged = build_staged_article(record, archive.read(record.sha256), gazetteer, registry)
         except Exception as exc:  # one bad page must not stop the run; it is logged with its URL
             log.exception("extract failed for %s", record.url)
             result.errors.append(f"{record.url}: {exc.__class__.__name__}: {exc}")
@@ -196,15 +197,30 @@ def extract_pending(settings: Settings, force: bool = False) -> ExtractResult:
     return result
 
 
-def build_staged_article(record: FetchRecord, body: bytes, gazetteer: "areas.Gazetteer") -> dict:
-    html = decode_html(body, record.content_type)
-    article = parse_article(html)
-    text = article.text
-    reason = skip_reason(text) if article.paragraphs else "no article body found"
-    status = "skipped" if reason else "kept"
-    facts = []
-    if status == "kept":
-        facts = [f.to_json() for f in extract_facts(text, article.published, record.province, gazetteer)]
+def _registry_entry(record: FetchRecord, registry: list[Source]) -> list[Source]:
+    """The page's source as the registry says today, else as the fetch record kept it."""
+    found = [s for s in registry if s.name == record.source]
+    if found:
+        return found
+    parts = urllib.parse.urlsplit(record.url)
+    return [Source(name=record.source, homepage=f"{parts.scheme}://{parts.netloc}/", province=record.province)]
+
+
+def load_registry(settings: Settings) -> list[Source]:
+    """The sources registry, or none when it cannot be read now (a re-extraction without the
+    demo site's address): each record then stands in with the source it was fetched for."""
+    try:
+        return load_sources(settings.sources_file)
+    except (OSError, ValueError) as exc:
+        log.warning("sources registry not read (%s): using each page's fetch record", exc)
+        return []
+
+
+def build_staged_article(record: FetchRecord, body: bytes, gazetteer: "areas.Gazetteer",
+                         registry: list[Source] | None = None) -> dict:
+    reading = read_page(body, record.url, _registry_entry(record, registry or []), gazetteer,
+                        is_html=True, content_type=record.content_type)
+    article = reading.article
     return {
         "article_id": article_id(record.key),
         "page_key": record.key,
@@ -218,13 +234,13 @@ def build_staged_article(record: FetchRecord, body: bytes, gazetteer: "areas.Gaz
         "author": article.author,
         "fetched_at": record.fetched_at,
         "raw_sha256": record.sha256,
-        "status": status,
-        "skip_reason": reason,
-        "topic_hits": topic_hits(text),
+        "status": reading.status,
+        "skip_reason": reading.skip_reason,
+        "topic_hits": reading.topic_hits,
         "extractor_version": EXTRACTOR_VERSION,
         "extracted_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "text": text,
-        "facts": facts,
+        "text": article.text,
+        "facts": [f.to_json() for f in reading.facts],
     }
 
 

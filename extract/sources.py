@@ -13,6 +13,7 @@ import re
 import urllib.parse
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 # Parameters that only say where a reader came from (Zalo adds zarsrc and gidzl, Facebook fbclid):
 # dropped, so that one page has one URL.
 _TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|gclsrc|dclid|msclkid|yclid|igshid|mc_cid|mc_eid|_ga|zarsrc|gidzl|ref|source)$", re.I)
-_SOURCE_KEYS = {"name", "homepage", "province", "feeds", "listings", "article_pattern"}
+_SOURCE_KEYS = {"name", "homepage", "province", "feeds", "listings", "article_pattern", "domains", "until"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Source:
     feeds: tuple[str, ...] = ()
     listings: tuple[str, ...] = ()
     article_pattern: str | None = None  # optional per-site hint: a regex that article URLs match
+    domains: tuple[str, ...] = ()  # other hosts of the outlet (an old domain, a mobile edition)
+    until: date | None = None  # the last day the outlet covered its province (outlets merged in July 2025)
 
 
 @dataclass
@@ -50,6 +53,15 @@ def _expand(value: str) -> str:
     if "${" in expanded:
         raise ValueError(f"unset environment variable in sources file: {value!r}")
     return expanded
+
+
+def _date(value: object, path: Path, name: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{path}: source {name!r}: until must be a date (YYYY-MM-DD), got {value!r}") from None
 
 
 def load_sources(path: Path) -> list[Source]:
@@ -78,6 +90,8 @@ def load_sources(path: Path) -> list[Source]:
                 feeds=tuple(_expand(u) for u in entry.get("feeds") or []),
                 listings=tuple(_expand(u) for u in entry.get("listings") or []),
                 article_pattern=entry.get("article_pattern"),
+                domains=tuple(str(d).lower() for d in entry.get("domains") or []),
+                until=_date(entry.get("until"), path, entry["name"]),
             )
         )
     names = [s.name for s in sources]

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from extract.facts import extract_facts, skip_reason
+from extract.facts import extract_facts
 
 PUB = date(2019, 7, 12)
 
@@ -150,11 +150,6 @@ def test_extract_facts_span_covers_the_figure_in_the_text(facts_of):
     assert text[fact.span[0]:fact.span[1]] == "9.300"
 
 
-def test_skip_reason_when_page_is_not_about_social_security():
-    assert "not about social security" in skip_reason("Đội bóng giành chiến thắng 2-1 trên sân nhà trước 12.000 khán giả. " * 3)
-    assert skip_reason("The provincial team won 2-1 before 12,000 spectators at home. " * 3) == "not in Vietnamese"
-
-
 def test_every_metric_the_rules_can_emit_is_in_the_catalogue_with_both_definitions():
     from extract.contract import metric_catalogue
     from extract.facts import RULES
@@ -194,9 +189,37 @@ def test_extract_facts_gives_a_continuing_sentence_the_frame_of_the_one_before(f
     }
 
 
-def test_extract_facts_does_not_carry_a_frame_into_a_sentence_that_does_not_continue(facts_of):
-    facts = facts_of("Trong 6 tháng đầu năm 2019, ngân hàng giải ngân 300 tỷ đồng. Toàn tỉnh có 1.200 hộ nghèo.")
+def test_extract_facts_does_not_carry_a_mid_paragraph_frame_into_a_sentence_that_does_not_continue(facts_of):
+    facts = facts_of(
+        "Huyện chăm lo cho người nghèo. Trong 6 tháng đầu năm 2019, ngân hàng giải ngân 300 tỷ đồng. "
+        "Toàn tỉnh có 1.200 hộ nghèo."
+    )
     poor = next(f for f in facts if f.value == 1200)
+    assert poor.period_basis == "publication_date"
+
+
+def test_extract_facts_carries_a_paragraph_opening_frame_into_the_next_paragraphs(facts_of):
+    facts = facts_of(
+        "Năm 2018, huyện đã chi trả trợ cấp cho 1.500 đối tượng bảo trợ xã hội.\n\n"
+        "Các đoàn công tác đã trao 640 suất quà cho hộ nghèo."
+    )
+    gifts = next(f for f in facts if f.value == 640)
+    assert (gifts.period_start, gifts.period_end, gifts.period_basis) == ("2018-01-01", "2018-12-31", "stated")
+
+
+def test_extract_facts_takes_the_headline_frame_for_figures_without_their_own(facts_of):
+    facts = facts_of(
+        "Kết quả rà soát hộ nghèo trên địa bàn tỉnh năm 2018\n\n"
+        "Toàn tỉnh còn 3.412 hộ nghèo, chiếm 1,2% tổng số hộ."
+    )
+    assert {(f.value, f.period_start, f.period_end) for f in facts} == {
+        (3412, "2018-01-01", "2018-12-31"), (1.2, "2018-01-01", "2018-12-31"),
+    }
+
+
+def test_extract_facts_frame_that_is_the_subject_of_its_sentence_frames_nothing(facts_of):
+    facts = facts_of("Năm 2016 là năm đầu tiên thực hiện chuẩn nghèo mới.\n\nToàn huyện còn 950 hộ nghèo.")
+    (poor,) = facts
     assert poor.period_basis == "publication_date"
 
 
