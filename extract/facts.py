@@ -202,7 +202,10 @@ RULES: list[Rule] = [
     _r("households", "near_poor_households", "household household_time", r"cận nghèo", tier=SUBJECT),
     _r("households", "poor_households", "household household_time", r"hộ nghèo", tier=SUBJECT),
     # "Xã hiện có 4.870 hộ": a bare count of households is the total.
-    _r("households", "households_total", "household", r"hộ dân|hộ gia đình|tổng số hộ|¤\s*hộ(?:\s*[,.;]|\s*$|\s+(?:với|là|trong))", tier=SUBJECT),
+    _r("households", "households_total", "household", r"hộ dân|hộ gia đình|tổng số hộ", tier=SUBJECT),
+    # A bare count of households is the total only when no word says whose ("5.894 hộ;" after
+    # "Số lượng hộ nghèo" is the poor).
+    _r("households", "households_total", "household", r"¤\s*hộ(?:\s*[,.;]|\s*$|\s+(?:với|là|trong))", tier=FALLBACK),
     _r("other", "other_count", PEOPLE + " other", r"."),
 ]
 

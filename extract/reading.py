@@ -18,7 +18,7 @@ from datetime import date
 
 from extract import areas
 from extract.contract import NAMED_FACT_TABLES, Fact
-from extract.document import Layout
+from extract.document import Layout, linearize_flat_tables
 from extract.facts import extract_facts, is_vietnamese, topic_words
 from extract.fetch import decode_html
 from extract.numbers import normalize_text
@@ -111,6 +111,7 @@ def read_article(
     published: date | None = None,
 ) -> Reading:
     """Facts of one parsed article, with what the pipeline knows of it."""
+    article.paragraphs = linearize_flat_tables(article.paragraphs)
     text = article.text
     published = published or article.published or url_date(url)
     if published and not article.published:
