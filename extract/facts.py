@@ -285,6 +285,9 @@ class _Candidate:
     qualifier: str = "exact"
     # The next figure shares this one's words: "3.958/31.526 hộ nghèo", "200 - 250 hộ".
     joined_to_next: bool = False
+    # What the text before the sentence speaks of (the sentence before it in its paragraph, the
+    # headline): a list item's figure ("Hà Nam với 727.215 người") is of the list's topic.
+    context: str = ""
 
 
 def _clause_bounds(text: str, sentence: Sentence, pos: int) -> tuple[int, int]:
@@ -343,6 +346,20 @@ def _distance(rule: Rule, window: str) -> int | None:
     return best
 
 
+def _SPECIFIC_IN_CONTEXT(c: _Candidate, rules: list[Rule], sentence: str) -> tuple[str, str] | None:
+    """A SPECIFIC rule of the figure's unit that the context names, nearest its end, when the
+    figure's sentence names none (the list of places under a heading that says what is counted)."""
+    if not c.context or any(r.tier == SPECIFIC and _distance(r, sentence) is not None for r in rules):
+        return None
+    window = c.context + " ¤"
+    hits = [(_distance(r, window), order, r) for order, r in enumerate(rules) if r.tier == SPECIFIC]
+    hits = [h for h in hits if h[0] is not None]
+    if not hits:
+        return None
+    rule = min(hits, key=lambda h: h[:2])[2]
+    return rule.fact_table, rule.metric
+
+
 def classify(text: str, c: _Candidate, neighbours: list[NumberMention]) -> tuple[str, str] | None:
     """What a figure measures, read as near the figure as possible.
 
@@ -353,6 +370,20 @@ def classify(text: str, c: _Candidate, neighbours: list[NumberMention]) -> tuple
     catch-all decide only when nothing else does."""
     after, near, clause, sentence = _windows(text, c, neighbours)
     rules = [r for r in RULES if c.unit in r.units and r.pattern.pattern != "."]
+    # The figure's own words that name no topic ("hỗ trợ", "được vay") yield to a topic of the
+    # text before it: "... mua thẻ BHYT ... Có 3 địa phương được hỗ trợ nhiều nhất là huyện A với 3.890 người".
+    own = _classify_own(c, rules, (after, near, clause, sentence))
+    if own is None or own[1] in _WEAK_METRICS:
+        return _SPECIFIC_IN_CONTEXT(c, rules, sentence) or own
+    return own
+
+
+# What a figure's own words say when they name no topic: support in general, a bare count.
+_WEAK_METRICS = {"allowance_recipients", "allowance_amount_total", "other_count", "other_amount"}
+
+
+def _classify_own(c: _Candidate, rules: list[Rule], windows4: tuple[str, str, str, str]) -> tuple[str, str] | None:
+    after, near, clause, sentence = windows4
     for windows in ((after, near), (clause,), (sentence,)):
         for tier in (SPECIFIC, GENERIC, SUBJECT):
             for window in windows:
@@ -553,6 +584,10 @@ def extract_facts(
         continues = s_idx > 0 and _CONTINUES.match(sentence.text) is not None
         inherited = sentence_frame if continues and sentence_frame is not None else article_frame
         candidates = _candidates(text, sentence, nums) if nums else []
+        if candidates:
+            before = sentences[s_idx - 1].text if s_idx and sentences[s_idx - 1].paragraph == sentence.paragraph else ""
+            for c in candidates:
+                c.context = before
         spans = [(c.number.start - sentence.start, c.end - sentence.start) for c in candidates]
         earlier: list[tuple[_Candidate, Fact]] = []  # the sentence's facts so far: a change's level
         for i, c in enumerate(candidates):
