@@ -585,9 +585,13 @@ def extract_facts(
         inherited = sentence_frame if continues and sentence_frame is not None else article_frame
         candidates = _candidates(text, sentence, nums) if nums else []
         if candidates:
-            before = sentences[s_idx - 1].text if s_idx and sentences[s_idx - 1].paragraph == sentence.paragraph else ""
+            previous = sentences[s_idx - 1] if s_idx else None
+            joined = previous is not None and (
+                previous.paragraph == sentence.paragraph or continues or previous.text.rstrip().endswith(":"))
+            before = previous.text if joined else ""
+            headline = "" if layout.in_headline(sentence.start) else (layout.headline_text or "")
             for c in candidates:
-                c.context = before
+                c.context = f"{headline} . {before}"
         spans = [(c.number.start - sentence.start, c.end - sentence.start) for c in candidates]
         earlier: list[tuple[_Candidate, Fact]] = []  # the sentence's facts so far: a change's level
         for i, c in enumerate(candidates):
