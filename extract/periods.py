@@ -191,6 +191,9 @@ def _period(kind: str, m: re.Match[str], published: date | None, ref_year: int |
         d = _year_end(int(m.group(1)))
         return Period(d, d, True)
     if kind == "tet":
+        named = m.group(1).strip() or m.group(2) or "nguyên đán" in m.group(0).lower()
+        if not named and re.search(r"(?i:quà)\s*$", m.string[: m.start()]):
+            return None  # "quà tết" names a kind of gift; a frame such as "Năm 2018" keeps its hold
         year = _tet_year(m.group(1), m.group(2), pub) or ref_year
         if year is None:
             return Period(None, None, True)
@@ -244,9 +247,6 @@ def period_for(
         ends = [e for s, e in figures if e <= pos]
         return max(ends) if ends else None
 
-    def clause_start(pos: int) -> int:
-        cut = max(sentence.rfind(";", 0, pos), sentence.rfind(":", 0, pos))
-        return cut + 1
 
     # 1. An expression that trails this figure: after it, with no other figure between, in its clause.
     #    A stated handover date that opens the sentence wins over "dịp Tết" (facts.md "Tết").
@@ -265,12 +265,12 @@ def period_for(
         trails_a_figure = prev is not None and ";" not in sentence[prev : e.start] and e.start - prev <= 80
         if trails_a_figure:
             continue
-        opens_sentence = e.start <= 3 or sentence[: e.start].strip(" ,") == ""
-        if opens_sentence or e.start >= clause_start(f_start):
-            return e.period
+        # It leads the figures after it, across clauses: "Tính đến hết tháng 4, ... trong đó: BHXH là 374.764 người".
+        return e.period
     return inherited or default_period(published)
 
 
+_OPENS = re.compile(r"\s*(?:\([^()]{1,12}\)\s*[-–]?\s*)?(?:[\wÀ-ỹ]+\s+){0,2}")
 # A time that is what the sentence speaks of, not when: "Năm 2016 là năm đầu tiên ...".
 _SUBJECT_AFTER = re.compile(r"\s+(?:là|được xác định là|được coi là|sẽ)(?![\wà-ỹ])", re.I)
 
@@ -281,6 +281,12 @@ def next_frame(sentence: str, expressions: list[TimeExpression], figures: list[t
     trails no figure of the sentence), else the frame before it. In a headline (``anywhere``)
     any expression frames the article: "Kết quả rà soát hộ nghèo năm 2023". ``adverbial``: an
     expression that is the sentence's subject ("Năm 2016 là năm đầu tiên ...") frames nothing."""
+    if not anywhere:
+        # An adverbial that opens the sentence is its frame ("Ngày 28-4-2011, UBND tỉnh công
+        # nhận hộ nghèo ... giai đoạn 2011-2015."), whatever it names later.
+        for e in expressions[:1]:
+            if _OPENS.fullmatch(sentence[: e.start]) and re.match(r"\s*,", sentence[e.end:]) and e.period.end:
+                return e.period
     for e in reversed(expressions):
         if e.period.start is None and e.period.end is None:
             continue
@@ -301,6 +307,7 @@ _SPANS = {"months_of_year", "quarter", "month", "since_start_of_year", "since_ye
           "since_month", "year_range", "cumulative"}
 _AS_OF = {"as_of_date", "as_of_day", "month_end", "quarter_end", "as_of_year_end"}
 _BASE_START_OF_YEAR = re.compile(r"^[^.;]{0,30}?so với (?:đầu năm|thời điểm đầu năm|đầu kỳ|31/12/(?:19|20)\d{2}|cuối năm)", re.I)
+# "so với cuối năm 2021": the change runs over the year after it (the gold set's reading).
 _BASE_YEAR_END = re.compile(r"^[^.;]{0,30}?so với (?:cuối năm|thời điểm cuối năm|31/12/)\s*((?:19|20)\d{2})", re.I)
 
 
@@ -312,6 +319,8 @@ def period_of_metric(period: Period, time_kind: str, is_change: bool, after: str
     period: up to a point "tính đến 30/9" it runs from 1 January of that year. A change of a
     stock runs from its base ("so với đầu năm", "so với cuối năm X", in ``after``) to the date.
     """
+    if is_change and time_kind in ("stock", "rate") and (m := _BASE_YEAR_END.match(after)):
+        return Period(date(int(m.group(1)) + 1, 1, 1), period.end if period.explicit else None, True, period.kind)
     if not period.explicit or period.end is None:
         return period
     if time_kind in ("stock", "rate") and not is_change:
@@ -320,8 +329,6 @@ def period_of_metric(period: Period, time_kind: str, is_change: bool, after: str
         return period
     if time_kind in ("stock", "rate") and is_change:
         end = period.end
-        if m := _BASE_YEAR_END.match(after):
-            return replace(period, start=date(int(m.group(1)), 12, 31))
         if _BASE_START_OF_YEAR.match(after) or period.kind in _AS_OF or period.kind in _SPANS:
             return replace(period, start=date(end.year, 1, 1))
         return period
