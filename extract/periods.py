@@ -32,7 +32,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # The term of an office or the span a programme is named for is no time frame of figures:
     # "Đại hội Đảng bộ huyện nhiệm kỳ 2015 - 2020", "Chương trình mục tiêu quốc gia ... giai đoạn 2021-2025".
     ("ignore", re.compile(rf"(?i:nhiệm kỳ)\s*{_Y}\s*[-–]\s*{_Y}")),
-    ("ignore", re.compile(rf"(?i:chương trình|đề án|nghị quyết|kế hoạch|chiến lược|quyết định|dự án)[^.;:,]{{0,80}}?(?i:giai đoạn)\s*{_Y}\s*[-–]\s*{_Y}")),
+    ("ignore", re.compile(rf"(?i:chương trình|đề án|nghị quyết|kế hoạch|chiến lược|quyết định|dự án|danh sách|phong trào)[^.;:]{{0,120}}?(?i:giai đoạn)\s*{_Y}\s*[-–]\s*{_Y}")),
     ("ignore", re.compile(rf"(?i:chuẩn nghèo)[^,.;:\d]{{0,50}}?(?:(?i:giai đoạn)\s*)?{_Y}\s*[-–]\s*{_Y}")),
     ("since_year", re.compile(rf"(?i:từ|kể từ)\s+(?:năm\s+)?{_Y}\s+(?:đến|tới|cho đến)\s+nay")),
     ("since_date", re.compile(r"(?i:từ|kể từ)\s+(?:ngày\s+)?(\d{1,2})[/-](\d{1,2})[/-]" + _Y + r"\s+(?:đến|tới|cho đến)\s+nay")),
@@ -54,7 +54,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year_start", re.compile(r"(?<![\wà-ỹ])(?i:đầu năm)(?:\s+" + _Y + r")?(?![\wà-ỹ])")),
     # A handover date that opens the sentence: "Ngày 16/1, đoàn công tác ... tặng 300 suất quà".
     # An outlet's tag may come first: "(NTO) Ngày 28-4-2011, ...".
-    ("day", re.compile(r"^(?:\([^()\d]{1,12}\)\s*[-–]?\s*)?(?:(?i:sáng|chiều|tối|trưa)\s+)?(?i:ngày)?\s*(\d{1,2})[/-](\d{1,2})(?:[/-]" + _Y + r")?(?=\s*,)")),
+    ("day", re.compile(r"^(?:\([^()\d]{1,25}\)\s*[-–]?\s*)?(?:(?i:sáng|chiều|tối|trưa)\s+)?(?i:ngày)?\s*(\d{1,2})[/-](\d{1,2})(?:[/-]" + _Y + r")?(?=\s*,)")),
     ("tet", re.compile(r"(?<![\wà-ỹ])(?i:tết)(?:\s+(?i:nguyên đán))?((?:\s+[A-ZÀ-ỸĐ][a-zà-ỹđ]+){0,2})(?:\s+" + _Y + r")?")),
     ("year", re.compile(r"(?<![\wà-ỹ])(?i:năm)\s+" + _Y)),
 ]
@@ -270,7 +270,7 @@ def period_for(
     return inherited or default_period(published)
 
 
-_OPENS = re.compile(r"\s*(?:\([^()]{1,12}\)\s*[-–]?\s*)?(?:[\wÀ-ỹ]+\s+){0,2}")
+_OPENS = re.compile(r"\s*(?:\([^()]{1,25}\)\s*[-–]?\s*)?(?:[\wÀ-ỹ]+\s+){0,2}")
 # A time that is what the sentence speaks of, not when: "Năm 2016 là năm đầu tiên ...".
 _SUBJECT_AFTER = re.compile(r"\s+(?:là|được xác định là|được coi là|sẽ)(?![\wà-ỹ])", re.I)
 

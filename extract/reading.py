@@ -69,6 +69,10 @@ def parse_text_page(text: str) -> tuple[Article, str | None]:
                    published_source="dateline"), url
 
 
+# "date 2025-12-31", "2025-12-31T08:00": an ISO date line, as a page's metadata prints it.
+_ISO_DATE = re.compile(r"^\s*(?:date\s*:?\s*)?((?:19|20)\d{2})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}\S*)?\b", re.I)
+
+
 def page_date_of_lines(lines: list[str]) -> date | None:
     """The page's own date from its lines: a labelled date first ("Ngày đăng: ..."), else a date
     line near the top that is not the site's current-date header."""
@@ -77,9 +81,14 @@ def page_date_of_lines(lines: list[str]) -> date | None:
         if m and (d := parse_dateline(line[m.end():m.end() + 40])):
             return d
     for line in lines[:12]:
-        if _TODAY_HEADER.match(line) or len(line) > 80:
+        if _TODAY_HEADER.match(line):
             continue
-        if d := parse_dateline(line):
+        if m := _ISO_DATE.search(line):
+            try:
+                return date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                pass
+        if len(line) <= 80 and (d := parse_dateline(line)):
             return d
     return None
 
