@@ -225,6 +225,7 @@ _PREFIXES: tuple[_Prefix, ...] = (
     _Prefix(("huyện",), ("district",), "huyện"),
     _Prefix(("quận",), ("district",), "quận"),
     _Prefix(("q", "."), ("district",), "quận", False),
+    _Prefix(("h", "."), ("district",), "huyện", False),
     _Prefix(("xã",), ("commune",), "xã"),
     _Prefix(("phường",), ("commune",), "phường"),
     _Prefix(("p", "."), ("commune",), "phường", False),
@@ -324,6 +325,7 @@ class Gazetteer:
         for link in lineage:
             self._successors[(link.old_level, link.old_code)].append(link)
             self._predecessors[(link.new_level, link.new_code)].append(link)
+        self._districts: dict[tuple[int, date], list[AdminUnit]] | None = None  # built on first use
         self._name_trie: _TrieNode | None = None  # built on the first find_mentions
         self._province_trie: _TrieNode | None = None
 
@@ -390,6 +392,15 @@ class Gazetteer:
         key = _name_key(name)
         levels = [level] if level else list(LEVEL_RANK)
         return [u for lv in levels for u in self._by_name.get((key, lv), [])]
+
+    def districts_of(self, province: AdminUnit) -> list[AdminUnit]:
+        """The districts of a province, in its snapshot."""
+        if self._districts is None:
+            self._districts = defaultdict(list)
+            for u in self._units:
+                if u.level == "district":
+                    self._districts[(u.province_code, u.valid_from)].append(u)
+        return self._districts.get((province.code, province.valid_from), [])
 
     def parent(self, unit: AdminUnit) -> AdminUnit | None:
         if unit.parent_code is None:
@@ -634,7 +645,7 @@ class Gazetteer:
             self._name_trie, self._province_trie = names, provinces
         return self._name_trie, self._province_trie
 
-    def find_mentions(self, text: str) -> list[PlaceMention]:
+    def find_mentions(self, text: str, bare_units: Iterable[AdminUnit] = ()) -> list[PlaceMention]:
         """Places named in a text, in order, with offsets into ``text``.
 
         - a type word or abbreviation (tỉnh, thành phố, TP., huyện, quận, Q., thị xã, TX., xã,
@@ -648,7 +659,8 @@ class Gazetteer:
         - bare names: a province name of two words or more ("Vĩnh Phúc"), and the name of a unit
           the same text names with its type elsewhere ("Vĩnh Tường có ..."), unless the name
           sits inside a longer proper noun (a capitalised word before or after it: "Báo Vĩnh
-          Phúc", a person's name).
+          Phúc", a person's name); and the names of ``bare_units`` (the districts of the outlet's
+          province: a list "Ninh Hải 10,17%; Ninh Phước 12,5%" written without "huyện").
         """
         norm = _NormalText.of(text)
         tokens = _tokens(norm.text)
@@ -673,6 +685,9 @@ class Gazetteer:
         for hit in found:
             if hit.known and hit.level != "national" and len(_tokens(hit.name)) >= 2:
                 _trie_add(local, [t.text for t in _tokens(hit.name)], hit.level, hit.name)
+        for unit in bare_units:
+            if len(_tokens(unit.name)) >= 2:
+                _trie_add(local, [t.text for t in _tokens(unit.name)], unit.level, unit.name)
         taken = [False] * len(tokens)
         for hit in found:
             for k in range(hit.first, hit.stop):
@@ -859,7 +874,8 @@ class AreaResolver:
         from extract.document import Layout  # document reads sentences too; imported late to keep areas a leaf
 
         self._layout = layout or Layout.of(text)
-        self._places = [p for p in self._resolve_places(gazetteer.find_mentions(text)) if not self._is_predecessor(p)]
+        mentions = gazetteer.find_mentions(text, self._outlet_districts())
+        self._places = [p for p in self._resolve_places(mentions) if not self._is_predecessor(p)]
         self._references = self._find_references()
         self._topics = self._paragraph_topics()
         self._article_place = self._find_article_place()
@@ -887,7 +903,9 @@ class AreaResolver:
 
         if sentence is not None:
             clause = self._clause(sentence, start)
-            for reason, (lo, hi) in (("clause", clause), ("sentence", (sentence.start, sentence.end))):
+            # Past the figure's clause, only a place named before it is its place: one named
+            # after it belongs to a later clause ("...; an táng hài cốt từ tỉnh Quảng Nam về").
+            for reason, (lo, hi) in (("clause", clause), ("sentence", (sentence.start, start))):
                 ref = self._cue_in(lo, hi, start, end, usable)
                 if ref is not None:
                     return ref, reason
@@ -903,6 +921,14 @@ class AreaResolver:
         return NONE_REF, "none"
 
     # ---- set-up
+
+    def _outlet_districts(self) -> list[AdminUnit]:
+        """The districts of the outlet's province on the publication date (none after the
+        districts were abolished in July 2025)."""
+        unit = self._g.unit_of(self._outlet) if self._outlet is not None else None
+        if unit is None:
+            return []
+        return self._g.districts_of(unit)
 
     def _find_article_place(self) -> AreaRef | None:
         """Where the article is (facts.md "The outlet's place"): a place named in its headline
@@ -997,7 +1023,7 @@ class AreaResolver:
                 continue  # part of a named place
             if _NOT_ONE_UNIT_BEFORE.search(norm.text[max(0, m.start() - 20) : m.start()]):
                 continue
-            if _NOT_A_UNIT_AFTER.match(norm.text[m.end() : m.end() + 12]):
+            if _NOT_A_UNIT_AFTER.match(norm.text[m.end() : m.end() + 30]):
                 continue
             out.append(_Reference(start, end, _REFERENCE_LEVEL[m.group(1).casefold()]))
         return out
