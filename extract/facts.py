@@ -240,10 +240,10 @@ GROUP_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("escaped_poverty_households", re.compile(r"thoát nghèo", re.I)),
     ("poor_households", re.compile(r"hộ nghèo|người nghèo|nghèo đa chiều|tỷ lệ nghèo", re.I)),
     ("near_poor_households", re.compile(r"cận nghèo", re.I)),
-    ("people_with_merit", re.compile(r"người có công|gia đình chính sách|thương binh|liệt sĩ|tình nghĩa|bệnh binh|Mẹ Việt Nam Anh hùng", re.I)),
+    ("people_with_merit", re.compile(r"người có công|gia đình chính sách|đối tượng chính sách|thương binh|liệt sĩ|tình nghĩa|bệnh binh|Mẹ Việt Nam Anh hùng", re.I)),
     ("people_with_disabilities", re.compile(r"người khuyết tật|khuyết tật", re.I)),
     ("social_protection", re.compile(r"bảo trợ xã hội|trợ cấp xã hội", re.I)),
-    ("elderly", re.compile(r"người cao tuổi|cao tuổi|mừng thọ|chúc thọ|cụ ông|cụ bà", re.I)),
+    ("elderly", re.compile(rf"người cao tuổi|cao tuổi|mừng thọ|chúc thọ|cụ ông|cụ bà|{W}cụ{E}|hưu trí xã hội", re.I)),
     ("children", re.compile(rf"trẻ em|con em|{W}trẻ{E}|{W}cháu{E}|trẻ dưới", re.I)),
     ("students", re.compile(r"học sinh|sinh viên", re.I)),
     ("workers", re.compile(r"(?<!xuất khẩu )(?<!xuất khẩu  )(?:người )?lao động(?! ngoài nước)|tân binh|công nhân|bộ đội xuất ngũ", re.I)),
@@ -406,16 +406,20 @@ def _classify_own(c: _Candidate, rules: list[Rule], windows4: tuple[str, str, st
 
 def group_of(text: str, c: _Candidate, neighbours: list[NumberMention], metric: str) -> str | None:
     """The beneficiary group: the first group named after the figure, else the nearest before it."""
+    if metric == "households_total":
+        return None  # all households of a place: nobody's group
     after_window, near, clause = _windows(text, c, neighbours)[:3]
     after = re.split(r",(?!\d)|\(", after_window, maxsplit=1)[0]  # the figure's own noun phrase
-    hits = [(m.start(), g) for g, p in GROUP_PATTERNS for m in [p.search(after)] if m]
+    # "chiếm 27,22% hộ nghèo", "đạt 22,30% lực lượng lao động": what follows a share is its base.
+    is_share = c.unit == "percent" and _SHARE_OF.search(text, max(0, c.number.start - 25), c.number.start)
+    hits = [] if is_share else [(m.start(), g) for g, p in GROUP_PATTERNS for m in [p.search(after)] if m]
     if hits:
         return min(hits)[1]
     for window in (near, clause):
         before = window[: window.index("¤")]
-        hits = [(m.end(), g) for g, p in GROUP_PATTERNS for m in p.finditer(before)]
+        hits = sorted((m.start(), m.end(), g) for g, p in GROUP_PATTERNS for m in p.finditer(before))
         if hits:
-            return max(hits)[1]
+            return _first_of_list(before, hits)
     # Where no group is named, some metrics say whose figure it is.
     for prefix, group in _GROUP_OF_METRIC:
         if metric.startswith(prefix):
@@ -423,7 +427,25 @@ def group_of(text: str, c: _Candidate, neighbours: list[NumberMention], metric: 
     return None
 
 
+_SHARE_OF = re.compile(rf"{W}(?:chiếm|đạt|bằng)(?:\s+(?:tỷ lệ|tỉ lệ|khoảng|gần|hơn|trên))?\s*$", re.I)
+# Between two groups of one list: "hộ nghèo, cận nghèo và hộ mới thoát nghèo".
+_LIST_GAP = re.compile(r"^[\s,]*(?:(?:và|hoặc|cùng)\s+)?(?:(?:hộ|người|đối tượng|gia đình)\s+)?(?:mới\s+)?$", re.I)
+
+
+def _first_of_list(before: str, hits: list[tuple[int, int, str]]) -> str:
+    """The group nearest before a figure; when it closes a list of groups ("cho vay hộ nghèo,
+    cận nghèo, thoát nghèo là 62 tỷ"), the list's first, which names it (the gold's reading)."""
+    k = max(range(len(hits)), key=lambda i: (hits[i][1], -hits[i][0]))
+    while k > 0:
+        prev = max((i for i in range(k) if hits[i][1] <= hits[k][0]), default=None, key=lambda i: hits[i][1])
+        if prev is None or not _LIST_GAP.match(before[hits[prev][1]:hits[k][0]]):
+            break
+        k = prev
+    return hits[k][2]
+
+
 _GROUP_OF_METRIC = (
+    ("job_creation_loan", "workers"),
     ("poor_household", "poor_households"),
     ("near_poor", "near_poor_households"),
     ("escaped_poverty", "escaped_poverty_households"),
