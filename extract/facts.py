@@ -44,7 +44,7 @@ _UNIT_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("household", re.compile(rf"\s*(?:hộ|khách hàng|gia đình){E}", re.I)),
     ("person", re.compile(rf"\s*(?:{_PERSON_NOUNS}){E}", re.I)),
     ("card", re.compile(rf"\s*(?:thẻ|sổ){E}", re.I)),
-    ("gift", re.compile(rf"\s*(?:suất quà|phần quà|túi quà|suất|phần|quà){E}", re.I)),
+    ("gift", re.compile(rf"\s*(?:suất quà|xuất quà|phần quà|túi quà|suất|phần|quà){E}", re.I)),
     ("house", re.compile(rf"\s*(?:căn nhà|ngôi nhà|căn hộ|căn|ngôi|nhà){E}", re.I)),
     ("other", re.compile(
         rf"\s*(?:tấn|tạ|kg|ki-lô-gam|tổ|xã|phường|thôn|bản|chương trình|dự án|hồ sơ|món vay|tài khoản|"
@@ -106,7 +106,7 @@ DISASTER = r"(?:lũ|lụt|bão|thiên tai|sạt lở|lốc|thiếu đói|cứu �
 COVID = r"(?:Covid|dịch bệnh|đại dịch|ảnh hưởng (?:của |bởi )?dịch)"
 MONTHLY = r"(?:trợ cấp|phụ cấp|lương hưu)[^.;]{0,25}(?:hằng|hàng) tháng"
 REGULAR = r"trợ cấp (?:xã hội )?thường xuyên|bảo trợ xã hội|trợ cấp xã hội"
-SUPPORT = rf"{W}(?:hỗ trợ|trợ giúp|chi trả|hưởng trợ cấp|được hưởng|chi hỗ trợ){E}"
+SUPPORT = rf"{W}(?:hỗ trợ|trợ giúp|chi trả|hưởng trợ cấp|được hưởng|chi hỗ trợ|trợ cấp|cấp phát){E}"
 
 # Order matters among strong rules: the first whose words appear in the window wins, so the
 # specific come before the general and money and loans before the groups they are for.
@@ -123,7 +123,7 @@ RULES: list[Rule] = [
     _r("households", "near_poor_household_rate", "percent", r"(?:tỷ lệ|tỉ lệ) (?:hộ )?cận nghèo"),
     _r("households", "poor_household_rate", "percent", r"(?:tỷ lệ|tỉ lệ) (?:hộ )?nghèo"),
     _r("households", "poor_household_rate", "percent", r"hộ nghèo", tier=SUBJECT),
-    _r("other", "insurance_premium_state_share", "percent", r"mức đóng|mệnh giá thẻ|phí bảo hiểm"),
+    _r("other", "insurance_premium_state_share", "percent", r"mức đóng|mệnh giá thẻ|phí bảo hiểm|mức hưởng"),
     _r("insurance_cards", "health_insurance_coverage_rate", "percent", BHYT),
     _r("insurance_cards", "social_insurance_coverage_rate", "percent", BHXH),
     _r("other", "trained_worker_rate", "percent", r"qua đào tạo"),
@@ -155,7 +155,7 @@ RULES: list[Rule] = [
     _r("other", "poverty_fund_raised", "vnd", r"[Qq]u[ỹỹ]|vì người nghèo|ủng hộ|vận động", tier=GENERIC),
     _r("other", "houses_supported_amount", "vnd", r"nhà (?:ở|tình nghĩa|đại đoàn kết|tình thương)|làm nhà|xây nhà", tier=GENERIC),
     _r("allowances", "allowance_amount_total", "vnd", r"trợ cấp|chi trả|phụ cấp", tier=GENERIC),
-    _r("other", "social_security_spending", "vnd", r"an sinh|chính sách", tier=GENERIC),
+    _r("other", "social_security_spending", "vnd", r"an sinh|(?<!đối tượng )(?<!gia đình )chính sách", tier=GENERIC),
     _r("other", "other_amount", "vnd", r"."),
     # cards
     _r("insurance_cards", "social_insurance_books_donated", "card", rf"sổ {BHXH}|sổ{E}"),
@@ -224,7 +224,7 @@ _CRITERIA_AFTER = re.compile(r"\s*(?:trở lên|trở xuống|trở đi)", re.I)
 _POVERTY_LINE = re.compile(rf"{W}(?:chuẩn nghèo|chuẩn cận nghèo|ngưỡng nghèo|mức sống tối thiểu)", re.I)
 # Policy limits are rules, not statistics: "mức cho vay tối đa 100 triệu đồng/hộ".
 _POLICY_LIMIT = re.compile(rf"{W}(?:tối đa|hạn mức|mức (?:cho )?vay (?:tối đa|tối thiểu)|không vượt quá)[^.;]{{0,40}}$", re.I)
-_PLAN_AFTER = re.compile(r"\s*(?:so với\s+)?(?:kế hoạch|KH|chỉ tiêu|mục tiêu|cùng kỳ)", re.I)
+_PLAN_AFTER = re.compile(r"\s*(?:so với\s+)?(?:kế hoạch|KH|chỉ tiêu|mục tiêu|cùng kỳ|Quyết định|Nghị quyết)", re.I)
 _MULTIPLE_BEFORE = re.compile(r"(?:gấp|bằng)\s*$", re.I)
 
 _QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
@@ -321,7 +321,7 @@ def _windows(text: str, c: _Candidate, neighbours: list[NumberMention]) -> list[
 # vay"); any other word starts a new clause whose verbs are not this figure's.
 _LIST_GOES_ON = re.compile(
     r",\s*(?:và\s+)?(?:hộ|cận nghèo|người|đối tượng|trẻ|học sinh|sinh viên|gia đình|thân nhân|thương binh|bệnh binh|"
-    r"cựu|lao động|đồng bào|phụ nữ|nạn nhân|con|cháu|em|cụ|bà mẹ|hội viên)",
+    r"cựu|lao động|đồng bào|phụ nữ|nạn nhân|con|cháu|em|cụ|bà mẹ|hội viên|mới thoát nghèo|thoát nghèo)",
     re.I,
 )
 
@@ -528,15 +528,19 @@ _RATE_OF_COUNT = {
     "near_poor_households": "near_poor_household_rate",
     "poor_and_near_poor_households": "poor_and_near_poor_household_rate",
 }
-_SHARE_AFTER_COUNT = re.compile(rf"^[^;.]{{0,50}}{W}chiếm(?:\s+(?:tỷ lệ|tỉ lệ|khoảng|gần|hơn|trên))?\s*$", re.I)
+_SHARE_AFTER_COUNT = re.compile(rf"^[^;]{{0,80}}{W}chiếm(?:\s+(?:tỷ lệ|tỉ lệ|khoảng|gần|hơn|trên))?\s*$", re.I)
 
 
 def _share_of_count(text: str, c: _Candidate, earlier: list[tuple[_Candidate, Fact]]) -> tuple[str, str] | None:
     if c.unit != "percent" or not earlier:
         return None
-    cand, fact = earlier[-1]
-    if fact.metric in _RATE_OF_COUNT and _SHARE_AFTER_COUNT.match(text[cand.end:c.number.start]):
-        return fact.fact_table, _RATE_OF_COUNT[fact.metric]
+    # "19.378 hộ cận nghèo, với 71.801 người, chiếm 4,21%": the people of those households come between.
+    for cand, fact in reversed(earlier):
+        if fact.unit == "person" and fact.fact_table == "other":
+            continue
+        if fact.metric in _RATE_OF_COUNT and _SHARE_AFTER_COUNT.match(text[cand.end:c.number.start]):
+            return fact.fact_table, _RATE_OF_COUNT[fact.metric]
+        return None
     return None
 
 
