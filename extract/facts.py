@@ -220,6 +220,9 @@ _TARGET = re.compile(
     rf"phải đạt|đặt ra|nhằm đạt|hướng tới){E}",
     re.I,
 )
+# Names that hold a target word: "Chương trình mục tiêu quốc gia giảm nghèo bền vững".
+_PROGRAMME_NAME = re.compile(r"(?:chương trình\s+)?mục tiêu quốc gia", re.I)
+_DONE = re.compile(rf"{W}(?:đã|vừa)\s", re.I)
 _CRITERIA_AFTER = re.compile(r"\s*(?:trở lên|trở xuống|trở đi)", re.I)
 _POVERTY_LINE = re.compile(rf"{W}(?:chuẩn nghèo|chuẩn cận nghèo|ngưỡng nghèo|mức sống tối thiểu)", re.I)
 # Policy limits are rules, not statistics: "mức cho vay tối đa 100 triệu đồng/hộ".
@@ -469,8 +472,12 @@ def _is_target(text: str, c: _Candidate, clause_start: int) -> bool:
         return True  # the poverty line is a criterion, not a transfer
     if _POLICY_LIMIT.search(text, max(clause_start, c.number.start - 60), c.number.start) and re.search(r"vay|cho vay|mức", text[clause_start:c.number.start], re.I):
         return True
-    before = text[clause_start:c.number.start]
-    return bool(_TARGET.search(before)) and not _PLAN_AFTER.match(text, c.end)
+    before = _PROGRAMME_NAME.sub(" ", text[clause_start:c.number.start])
+    targets = list(_TARGET.finditer(before))
+    if not targets or _PLAN_AFTER.match(text, c.end):
+        return False
+    # "Với mục tiêu không để ai bị bỏ lại phía sau, huyện đã trao 306 suất quà": what was done.
+    return not _DONE.search(before, targets[-1].end())
 
 
 def _change(text: str, c: _Candidate, prev_end: int) -> str | None:
@@ -740,6 +747,8 @@ def _fact(
     if table_metric is None:
         return None
     fact_table, metric = table_metric
+    if fact_table == "households" and c.unit == "household" and text[prev_end:n.start].strip() == "/":
+        metric = "households_total"  # "16.003/80.276 hộ": the poor of all households
     if change and (fact_table != "other" or metric.endswith(("_rate", "_amount"))) and not metric.endswith(("_increase", "_reduction")):
         metric = metric + change
     if metric == "relief_rice_kg":

@@ -367,16 +367,23 @@ def current_provinces() -> set[str]:
         return {row["name"] for row in csv.DictReader(fh) if row["level"] == "province" and row["snapshot"] == "current"}
 
 
+def pre_reform_provinces() -> set[str]:
+    with ADMIN_UNITS.open(encoding="utf-8", newline="") as fh:
+        return {row["name"] for row in csv.DictReader(fh) if row["level"] == "province" and row["snapshot"] != "current"}
+
+
 def test_current_provinces_are_the_34_units_when_read_from_seed():
     assert len(current_provinces()) == 34
 
 
 def test_registry_covers_every_current_province_when_loaded():
     sources = load_sources(REGISTRY)
-    covered = {s.province for s in sources}
+    covered = {s.province for s in sources if s.until is None}
     assert sorted(current_provinces() - covered) == []
-    # a province that is not one of the 34 is a typo or a pre-2025 name
+    # an outlet still running names one of the 34; one that ended names a province of its day
     assert sorted(p for p in covered if p is not None and p not in current_provinces()) == []
+    ended = {s.province for s in sources if s.until is not None}
+    assert ended and sorted(ended - pre_reform_provinces()) == []
 
 
 def test_registry_has_unique_names_and_https_homepages_when_loaded():
