@@ -114,9 +114,9 @@ def outlet_of(url: str | None, registry: list[Source], gazetteer: areas.Gazettee
     entry = registry_entry(url, registry)
     if entry is not None:
         covered = entry.until is None or published is None or published <= entry.until
-        if entry.province is None:
+        if entry.province is None and entry.national:
             return Outlet(entry.name, None, national=True, reason="registry")
-        if covered:
+        if covered and entry.province is not None:
             return Outlet(entry.name, entry.province, _district_label(url, entry.province, gazetteer), reason="registry")
     provinces, districts = _folded_names(gazetteer)
     labels = [lb for lb in _host(url).split(".") if lb and lb not in _GENERIC_LABELS]

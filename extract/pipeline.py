@@ -197,13 +197,14 @@ def extract_pending(settings: Settings, force: bool = False) -> ExtractResult:
     return result
 
 
-def _registry_entry(record: FetchRecord, registry: list[Source]) -> list[Source]:
-    """The page's source as the registry says today, else as the fetch record kept it."""
-    found = [s for s in registry if s.name == record.source]
-    if found:
-        return found
+def _registry_for(record: FetchRecord, registry: list[Source]) -> list[Source]:
+    """The registry the page's outlet is looked up in: the run's, with the page's source as the
+    fetch record kept it when the registry no longer lists it."""
+    if any(s.name == record.source for s in registry):
+        return registry
     parts = urllib.parse.urlsplit(record.url)
-    return [Source(name=record.source, homepage=f"{parts.scheme}://{parts.netloc}/", province=record.province)]
+    return [*registry, Source(name=record.source, homepage=f"{parts.scheme}://{parts.netloc}/",
+                              province=record.province, national=record.province is None)]
 
 
 def load_registry(settings: Settings) -> list[Source]:
@@ -218,7 +219,7 @@ def load_registry(settings: Settings) -> list[Source]:
 
 def build_staged_article(record: FetchRecord, body: bytes, gazetteer: "areas.Gazetteer",
                          registry: list[Source] | None = None) -> dict:
-    reading = read_page(body, record.url, _registry_entry(record, registry or []), gazetteer,
+    reading = read_page(body, record.url, _registry_for(record, registry or []), gazetteer,
                         is_html=True, content_type=record.content_type)
     article = reading.article
     return {

@@ -38,6 +38,9 @@ class Source:
     listings: tuple[str, ...] = ()
     article_pattern: str | None = None  # optional per-site hint: a regex that article URLs match
     domains: tuple[str, ...] = ()  # other hosts of the outlet (an old domain, a mobile edition)
+    # `province: null` in the registry: a national outlet, with no place of its own. Without a
+    # `province` key the outlet's place is not known and is read from its host (extract.outlets).
+    national: bool = False
     until: date | None = None  # the last day the outlet covered its province (outlets merged in July 2025)
 
 
@@ -86,6 +89,7 @@ def load_sources(path: Path) -> list[Source]:
                 name=entry["name"],
                 homepage=homepage,
                 province=entry.get("province"),
+                national="province" in entry and entry["province"] is None,
                 # "feeds:" left empty in YAML is None, not a list
                 feeds=tuple(_expand(u) for u in entry.get("feeds") or []),
                 listings=tuple(_expand(u) for u in entry.get("listings") or []),

@@ -16,7 +16,8 @@ REGISTRY = [
     Source(name="baonghean", homepage="https://baonghean.vn/", province="Nghệ An"),
     Source(name="baovinhphuc", homepage="https://baovinhphuc.com.vn/", province="Vĩnh Phúc",
            until=date(2025, 6, 30)),
-    Source(name="dantri", homepage="https://dantri.com.vn/", province=None),
+    Source(name="dantri", homepage="https://dantri.com.vn/", province=None, national=True),
+    Source(name="giamngheo", homepage="http://giamngheo.backan.gov.vn/"),  # listed without its province
 ]
 
 
@@ -75,6 +76,11 @@ def test_outlet_of_finds_the_province_from_registry_or_host(gazetteer, url, prov
 def test_outlet_of_gives_no_place_for_a_national_outlet(gazetteer):
     outlet = outlet_of("https://dantri.com.vn/xa-hoi/x.htm", REGISTRY, gazetteer)
     assert outlet.national and outlet.province is None
+
+
+def test_outlet_of_an_entry_without_province_reads_its_host(gazetteer):
+    outlet = outlet_of("http://giamngheo.backan.gov.vn/Pages/x.aspx", REGISTRY, gazetteer)
+    assert (outlet.source, outlet.province, outlet.national) == ("giamngheo", "Bắc Kạn", False)
 
 
 def test_outlet_of_an_outlet_after_its_last_day_falls_back_to_its_host(gazetteer):

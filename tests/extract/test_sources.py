@@ -342,7 +342,7 @@ sources:
     feeds:
 """))
     assert sources[0] == Source("a", "http://127.0.0.1:8000/a/", "Nghệ An", ("http://127.0.0.1:8000/a/rss.xml",))
-    assert sources[1] == Source("b", "https://b.vn/")
+    assert sources[1] == Source("b", "https://b.vn/", national=True)  # province: null
 
 
 @pytest.mark.parametrize(
