@@ -73,21 +73,29 @@ def parse_text_page(text: str) -> tuple[Article, str | None]:
 _ISO_DATE = re.compile(r"^\s*(?:date\s*:?\s*)?((?:19|20)\d{2})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}\S*)?\b", re.I)
 
 
-def page_date_of_lines(lines: list[str]) -> date | None:
-    """The page's own date from its lines: a labelled date first ("Ngày đăng: ..."), else a date
-    line near the top that is not the site's current-date header."""
+def labelled_date_of_lines(lines: list[str]) -> date | None:
+    """A date the page labels as its own: "Ngày đăng: 06/02/2024", an ISO date line."""
     for line in lines:
         m = _LABELLED_DATE.search(line)
         if m and (d := parse_dateline(line[m.end():m.end() + 40])):
             return d
     for line in lines[:12]:
-        if _TODAY_HEADER.match(line):
-            continue
         if m := _ISO_DATE.search(line):
             try:
                 return date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
                 pass
+    return None
+
+
+def page_date_of_lines(lines: list[str]) -> date | None:
+    """The page's own date from its lines: a labelled date first, else a short date line near
+    the top that is not the site's current-date header."""
+    if d := labelled_date_of_lines(lines):
+        return d
+    for line in lines[:12]:
+        if _TODAY_HEADER.match(line):
+            continue
         if len(line) <= 80 and (d := parse_dateline(line)):
             return d
     return None
@@ -122,7 +130,12 @@ def read_article(
     """Facts of one parsed article, with what the pipeline knows of it."""
     article.paragraphs = linearize_flat_tables(article.paragraphs)
     text = article.text
-    published = published or article.published or url_date(url)
+    # A date the page labels as its own beats one read from a date-like line of its body.
+    if not published and article.published_source in (None, "dateline"):
+        labelled = labelled_date_of_lines([article.title, *article.paragraphs[:12]])
+        if labelled and labelled != article.published:
+            article.published, article.published_source = labelled, "labelled"
+    published = published or article.published or page_date_of_lines([article.title, *article.paragraphs[:12]]) or url_date(url)
     if published and not article.published:
         article.published, article.published_source = published, article.published_source or "url"
     outlet = outlet_of(url, registry, gazetteer, published)

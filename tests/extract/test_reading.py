@@ -143,3 +143,12 @@ def test_read_page_gives_one_fact_per_cell_of_a_flattened_table_with_its_row_pla
     assert by_value[5894].metric == "poor_households" and by_value[5894].area == "Quỳ Hợp"
     assert by_value[22.1].metric == "poor_household_rate" and by_value[22.1].area == "Quế Phong"
     assert (by_value[1980].period_start, by_value[1980].period_end) == ("2018-01-01", "2018-12-31")
+
+
+def test_read_page_takes_a_labelled_date_over_a_date_in_the_body(gazetteer):
+    page = ("<html><body><article><h1>Huyện Quỳ Hợp trao 300 suất quà cho hộ nghèo</h1>"
+            "<p>date 2024-02-06</p>"
+            "<p>Thực hiện Nghị quyết số 18/NQ-HĐND ngày 28/12/2023 của tỉnh, huyện đã trao 300 suất quà Tết cho hộ nghèo.</p>"
+            "</article></body></html>")
+    reading = read_page(page, "https://baonghean.vn/qua-tet.html", REGISTRY, gazetteer, is_html=True)
+    assert reading.article.published == date(2024, 2, 6)
