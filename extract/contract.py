@@ -86,6 +86,10 @@ class Fact:
     sentence: str
     span: tuple[int, int]
     mentions: list[Mention] = field(default_factory=list)
+    # How sure the extractor is, 0..1, and why in words (extract.confidence): what it read the
+    # metric, place and time from. Low values are the figures most worth a reviewer's look.
+    confidence: float = 1.0
+    confidence_reasons: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         out = asdict(self)

@@ -23,6 +23,7 @@ from decimal import Decimal
 from extract import areas
 from extract.contract import Fact, Mention
 from extract.numbers import NumberMention, find_numbers, normalize_text
+from extract.confidence import assess
 from extract.contract import time_kind
 from extract.document import Layout, reference_year
 from extract.periods import Period, next_frame, period_for, period_of_metric, time_expressions
@@ -288,6 +289,7 @@ class _Candidate:
     qualifier: str = "exact"
     # The next figure shares this one's words: "3.958/31.526 hộ nghèo", "200 - 250 hộ".
     joined_to_next: bool = False
+    how: str = ""  # how the metric was read (extract.confidence): specific, generic, subject, context ...
     # What the text before the sentence speaks of (the sentence before it in its paragraph, the
     # headline): a list item's figure ("Hà Nam với 727.215 người") is of the list's topic.
     context: str = ""
@@ -377,7 +379,10 @@ def classify(text: str, c: _Candidate, neighbours: list[NumberMention]) -> tuple
     # text before it: "... mua thẻ BHYT ... Có 3 địa phương được hỗ trợ nhiều nhất là huyện A với 3.890 người".
     own = _classify_own(c, rules, (after, near, clause, sentence))
     if own is None or own[1] in _WEAK_METRICS:
-        return _SPECIFIC_IN_CONTEXT(c, rules, sentence) or own
+        in_context = _SPECIFIC_IN_CONTEXT(c, rules, sentence)
+        if in_context is not None:
+            c.how = "context"
+            return in_context
     return own
 
 
@@ -396,13 +401,17 @@ def _classify_own(c: _Candidate, rules: list[Rule], windows4: tuple[str, str, st
                     # GENERIC rules go by their order; the others by nearness.
                     key = (lambda h: h[1]) if tier == GENERIC else (lambda h: h[:2])
                     rule = min(hits, key=key)[2]
+                    c.how = {SPECIFIC: "specific", GENERIC: "generic", SUBJECT: "subject"}[tier]
                     return rule.fact_table, rule.metric
     for window in (after, near):
         rule = next((r for r in rules if r.tier == FALLBACK and r.pattern.search(window)), None)
         if rule:
+            c.how = "fallback"
             return rule.fact_table, rule.metric
     for rule in RULES:
         if c.unit in rule.units and rule.pattern.pattern == ".":
+            # "9.800 thẻ BHYT", "300 suất quà": the unit itself says what is counted.
+            c.how = "catch-all" if rule.fact_table == "other" else "specific"
             return rule.fact_table, rule.metric
     return None
 
@@ -738,10 +747,13 @@ def _fact(
     elif level is not None:
         # "dư nợ đạt 5.000 tỷ đồng, tăng 276 tỷ (4,2%) so với đầu năm": the change of that level.
         table_metric = (level.fact_table, level.metric)
+        c.how = "level"
     elif per_unit is not None:
         table_metric = per_unit
+        c.how = "specific"
     elif (share := _share_of_count(text, c, earlier)) is not None:
         table_metric = share
+        c.how = "level"
     else:
         table_metric = classify(text, c, nums)
     if table_metric is None:
@@ -756,13 +768,17 @@ def _fact(
     if c.qualifier == "exact":
         c.qualifier = _qualifier(text, n.start, prev_end)
     period: Period = period_for(c.sentence.text, span_in_sentence, others_in_sentence, published, exprs, inherited)
+    period_how = "publication" if not period.explicit else ("frame" if inherited is not None and period is inherited else "own")
     if published and period.explicit and period.start and period.start > published:
         return None  # a figure for a time still to come is a plan or a target, not a statistic
     period = period_of_metric(period, time_kind(metric), bool(change) or metric.endswith(("_increase", "_reduction")),
                               text[c.end:c.sentence.end])
-    area = resolver.area_at(n.start, c.end)
+    area, area_how = resolver.explain_at(n.start, c.end)
     group = group_of(text, c, nums, metric)
+    confidence, reasons = assess(c.how or "specific", period_how, area_how, area.status, c.qualifier, published)
     return Fact(
+        confidence=confidence,
+        confidence_reasons=reasons,
         fact_table=fact_table,
         metric=metric,
         value=_to_number(c.value, c.unit),
@@ -827,6 +843,8 @@ def _compatible(a: str | None, b: str | None) -> bool:
 
 def _absorb(g: Fact, f: Fact) -> None:
     g.mentions.extend(f.mentions)
+    if f.confidence > g.confidence:  # the clearer of two printings says how sure the figure is
+        g.confidence, g.confidence_reasons = f.confidence, f.confidence_reasons
     if _precision(f) > _precision(g):
         g.value, g.qualifier = f.value, f.qualifier
         g.sentence, g.span = f.sentence, f.span

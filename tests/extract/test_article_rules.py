@@ -176,3 +176,24 @@ def test_xuat_qua_is_a_gift(facts_of):
 def test_people_of_households_between_a_count_and_its_share_leave_the_share_its_count(facts_of):
     facts = facts_of("Hộ cận nghèo có 19.378 hộ, với 71.801 người, chiếm 4,21% dân số.")
     assert facts[4.21].metric == "near_poor_household_rate"
+
+
+# ---------------------------------------------------------------- confidence
+
+
+def test_confidence_is_full_when_metric_place_and_time_are_in_the_figures_own_words(facts_of):
+    facts = facts_of("Năm 2018, huyện Quỳ Hợp đã cấp 9.800 thẻ BHYT cho người dân tộc thiểu số.")
+    assert (facts[9800].confidence, facts[9800].confidence_reasons) == (1.0, [])
+
+
+def test_confidence_is_lower_and_says_why_when_time_and_place_are_inferred(facts_of):
+    facts = facts_of("Đây là kết quả đáng ghi nhận.\n\nCó 640 hộ nghèo.", published=None)
+    fact = facts[640]
+    assert fact.confidence < 0.6
+    assert any("publication" in r for r in fact.confidence_reasons)
+    assert any("unknown" in r for r in fact.confidence_reasons)
+
+
+def test_confidence_of_a_catch_all_figure_is_below_one_read_by_a_specific_rule(facts_of):
+    facts = facts_of("Huyện Quỳ Hợp có 35 mô hình sinh kế; huyện Quỳ Hợp đã cấp 500 thẻ BHYT năm 2018.")
+    assert facts[35].confidence < facts[500].confidence
