@@ -35,6 +35,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"asxh extract: no such file: {path}", file=sys.stderr)
         return 2
+    if not path.is_file():
+        print(f"asxh extract: not a file: {path} (give one article file, .html or .txt)", file=sys.stderr)
+        return 2
     raw = path.read_bytes()
     if path.suffix.lower() in (".html", ".htm"):
         article = parse_article(decode_html(raw))
@@ -194,10 +197,28 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line on stderr (what is wrong, and where to look),
+    not the usage block followed by the error."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def error_line(exc: BaseException) -> str:
+    """One line for an error: its first line (a dbt failure's output is already in the log)."""
+    lines = [line for line in str(exc).splitlines() if line.strip()]
+    text = lines[0] if lines else exc.__class__.__name__
+    if len(lines) > 1:
+        text += " (more in the log above)"
+    return text if isinstance(exc, (ValueError, RuntimeError, OSError)) else f"{exc.__class__.__name__}: {text}"
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="asxh", description="Vietnamese social-security news -> statistics warehouse")
+    parser = OneLineParser(prog="asxh", description="Vietnamese social-security news -> statistics warehouse")
     parser.add_argument("-v", "--verbose", action="store_true")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--debug", action="store_true", help="on an error, show the traceback too")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
     p = sub.add_parser("extract", help="print the facts of one article file (.html or .txt) as JSON lines")
     p.add_argument("file")
@@ -238,12 +259,24 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_score)
 
     args = parser.parse_args(argv)
-    _setup_logging(args.verbose)
+    _setup_logging(args.verbose or args.debug)
+    # SIGTERM (a service manager, `kill`) unwinds like Ctrl-C, so that every `finally` runs: the
+    # dbt child is stopped and the writer lock released by their owners, never left behind.
+    signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         return args.func(args)
-    except (FileNotFoundError, ValueError, RuntimeError) as exc:
-        log.error("%s", exc)
+    except KeyboardInterrupt:
+        print(f"asxh {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place where any error becomes one line
+        if args.debug:
+            log.exception("asxh %s failed", args.command)
+        print(f"asxh {args.command}: error: {error_line(exc)}", file=sys.stderr)
         return 1
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 if __name__ == "__main__":
