@@ -51,6 +51,7 @@ def article_id(key: str) -> str:
 class ScrapeResult:
     run_id: str
     sources: int = 0
+    sources_reached: int = 0  # sources whose feeds or listings answered (0: the scrape failed)
     discovered: int = 0
     new_pages: int = 0
     failed: int = 0
@@ -70,8 +71,12 @@ def _should_fetch(key: str, latest: dict[str, FetchRecord], failures: dict[str, 
     return record.retryable and failures.get(key, 0) < MAX_RETRYABLE_FAILURES
 
 
-def scrape(settings: Settings, client: HttpClient | None = None) -> ScrapeResult:
-    """Discover the article URLs of every source and fetch the ones not yet archived."""
+LAST_SCRAPE_FILE = "last_scrape.json"
+
+
+def scrape(settings: Settings, client: HttpClient | None = None, only: list[str] | None = None) -> ScrapeResult:
+    """Discover the article URLs of every source (or of the sources named in `only`) and fetch
+    the ones not yet archived."""
     archive = RawArchive(settings.raw_dir)
     client = client or HttpClient(settings)
     result = ScrapeResult(new_run_id())
@@ -84,6 +89,11 @@ def scrape(settings: Settings, client: HttpClient | None = None) -> ScrapeResult
             failures[record.key] = failures.get(record.key, 0) + 1
     records: list[FetchRecord] = []
     sources = load_sources(settings.sources_file)
+    if only:
+        unknown = sorted(set(only) - {s.name for s in sources})
+        if unknown:
+            raise ValueError(f"unknown source(s) {', '.join(unknown)}; sources in {settings.sources_file}: {', '.join(s.name for s in sources)}")
+        sources = [s for s in sources if s.name in only]
     result.sources = len(sources)
     validators = archive.validators()
     for source in sources:
@@ -92,6 +102,7 @@ def scrape(settings: Settings, client: HttpClient | None = None) -> ScrapeResult
             log.error("source %s: %s", source.name, error)
         result.errors.extend(f"{source.name}: {e}" for e in found.errors)
         result.discovered += len(found.urls)
+        result.sources_reached += bool(found.urls or not found.errors)
         todo = [u for u in found.urls if _should_fetch(page_key(source, u), latest, failures)]
         result.skipped_known += len(found.urls) - len(todo)
         # Pages that failed for a passing reason are asked for again even when their feed is
@@ -112,6 +123,10 @@ def scrape(settings: Settings, client: HttpClient | None = None) -> ScrapeResult
                 log.error("[%d/%d] %s: %s%s", i, len(todo), url, record.error, " (will retry)" if record.retryable else "")
     archive.write_log(result.run_id, records)
     archive.save_validators(validators)
+    if result.sources_reached:
+        # When a scrape last reached its sources: the scrape deadline alert reads it (extract/alerts.py).
+        write_atomic(settings.raw_dir / LAST_SCRAPE_FILE, json.dumps(
+            {"run_id": result.run_id, "finished_at": datetime.now(UTC).isoformat(), "new_pages": result.new_pages}).encode())
     log.info("scrape %s: %d new pages, %d failed, %d already archived", result.run_id, result.new_pages, result.failed, result.skipped_known)
     return result
 
