@@ -3,7 +3,10 @@ separate processes (`airflow standalone` leaves orphans when stopped; these stop
 
 Used by `asxh run` (make run) and `asxh airflow` (make airflow). It speaks to Airflow only through
 the `airflow` command and its REST API, so this package still never imports Airflow.
-Metadata is SQLite under $ASXH_HOME/airflow; everything listens on 127.0.0.1 only.
+Metadata is SQLite under $ASXH_HOME/airflow; everything listens on 127.0.0.1 only (the scheduler's
+log server, which would listen on every interface, is not started: the api-server reads the task
+logs from the same disk). The API and UI need a login: SimpleAuthManager with one admin user whose
+password is generated once and kept in $ASXH_HOME/airflow/simple_auth_manager_passwords.json.generated.
 """
 
 from __future__ import annotations
@@ -27,7 +30,10 @@ from extract.settings import REPO_ROOT, Settings
 log = logging.getLogger(__name__)
 
 DAG_IDS = ("asxh_scrape", "asxh_extract", "asxh_build")
-COMPONENTS = ("api-server", "scheduler", "dag-processor")
+# The scheduler serves task logs to other machines; here they are on the same disk.
+COMPONENTS = {"api-server": [], "scheduler": ["--skip-serve-logs"], "dag-processor": []}
+ADMIN_USER = "admin"
+WRITER_POOL = ("asxh_warehouse_writer", 1, "DuckDB has one writer: the dbt build holds the only slot")
 FINISHED = {"success", "failed"}
 
 
@@ -51,6 +57,7 @@ class AirflowStack:
         self.processes: dict[str, subprocess.Popen] = {}
         self._token: str | None = None
         self.started_at = utc_now_iso()  # runs queued since then belong to this session
+        self.password_created = False  # whether this start generated the admin password
 
     # ------------------------------------------------------------ environment
 
@@ -62,6 +69,24 @@ class AirflowStack:
             path.write_text(secrets.token_urlsafe(32))
             path.chmod(0o600)
         return path.read_text().strip()
+
+    @property
+    def passwords_file(self) -> Path:
+        return self.home / "simple_auth_manager_passwords.json.generated"
+
+    def admin_password(self) -> str:
+        """The admin's password, generated at the first start (SimpleAuthManager would generate one
+        too, but only print it into the api-server's log). Readable by the owner alone."""
+        if not self.passwords_file.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.passwords_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(json.dumps({ADMIN_USER: secrets.token_urlsafe(18)}) + "\n")
+            self.password_created = True
+        password = json.loads(self.passwords_file.read_text()).get(ADMIN_USER)
+        if not password:
+            raise AirflowError(f"no password for {ADMIN_USER!r} in {self.passwords_file}; delete the file to generate one")
+        return password
 
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -78,7 +103,10 @@ class AirflowStack:
             AIRFLOW__API__PORT=str(self.port),
             AIRFLOW__API__BASE_URL=self.base_url,
             AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"{self.base_url}/execution/",
-            AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS="True",
+            AIRFLOW__CORE__AUTH_MANAGER="airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager",
+            AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS="False",
+            AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=f"{ADMIN_USER}:admin",
+            AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE=str(self.passwords_file),
             AIRFLOW__API_AUTH__JWT_SECRET=self._secret(),
             AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK="False",
             AIRFLOW__LOGGING__LOGGING_LEVEL="INFO",
@@ -105,15 +133,17 @@ class AirflowStack:
         migrate = subprocess.run([self._airflow(), "db", "migrate"], env=env, capture_output=True, text=True)
         if migrate.returncode != 0:
             raise AirflowError(f"airflow db migrate failed:\n{migrate.stderr[-3000:]}")
-        for component in COMPONENTS:
+        self.admin_password()
+        for component, options in COMPONENTS.items():
             out = open(logs / f"{component}.log", "ab")
             # A session of its own, so that stop() can signal the component and its workers.
             self.processes[component] = subprocess.Popen(
-                [self._airflow(), component], env=env, stdout=out, stderr=subprocess.STDOUT,
+                [self._airflow(), component, *options], env=env, stdout=out, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True,
             )
             log.info("airflow: started %s (pid %d), log %s", component, self.processes[component].pid, logs / f"{component}.log")
         self._wait_healthy(timeout)
+        self.ensure_pool(*WRITER_POOL)
 
     def _wait_healthy(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -182,9 +212,20 @@ class AirflowStack:
 
     def _get_token(self) -> str:
         if self._token is None:
-            # With SIMPLE_AUTH_MANAGER_ALL_ADMINS the token endpoint needs no credentials.
-            self._token = self._request("GET", "/auth/token", auth=False)["access_token"]
+            body = {"username": ADMIN_USER, "password": self.admin_password()}
+            self._token = self._request("POST", "/auth/token", body, auth=False)["access_token"]
         return self._token
+
+    def ensure_pool(self, name: str, slots: int, description: str) -> None:
+        """Create the pool, or set its slots back to `slots` when it exists."""
+        body = {"name": name, "slots": slots, "description": description, "include_deferred": False}
+        try:
+            self._request("POST", "/api/v2/pools", body)
+        except urllib.error.HTTPError as exc:
+            if exc.code != 409:
+                raise
+            self._request("PATCH", f"/api/v2/pools/{name}", body)
+        log.info("airflow: pool %s with %d slot(s)", name, slots)
 
     def wait_for_dags(self, dag_ids=DAG_IDS, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
