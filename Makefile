@@ -68,4 +68,4 @@ lock:
 	( sed -n '1,3p' requirements.lock; cat requirements.lock.new ) > requirements.lock.tmp && mv requirements.lock.tmp requirements.lock && rm requirements.lock.new
 
 clean:
-	rm -rf warehouse/raw warehouse/staged warehouse/warehouse.duckdb* warehouse/published warehouse/docs warehouse/exports warehouse/dbt_target warehouse/dbt_logs warehouse/airflow
+	rm -rf warehouse/raw warehouse/staged warehouse/quarantine warehouse/last_scrape.json warehouse/warehouse.duckdb* warehouse/published warehouse/docs warehouse/exports warehouse/dbt_target warehouse/dbt_logs warehouse/airflow

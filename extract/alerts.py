@@ -56,7 +56,7 @@ def last_scrape_finished(settings: Settings) -> datetime | None:
     from extract.pipeline import LAST_SCRAPE_FILE
 
     try:
-        data = json.loads((settings.raw_dir / LAST_SCRAPE_FILE).read_text(encoding="utf-8"))
+        data = json.loads((settings.home / LAST_SCRAPE_FILE).read_text(encoding="utf-8"))
         return datetime.fromisoformat(data["finished_at"])
     except (OSError, ValueError, KeyError, TypeError):
         return None

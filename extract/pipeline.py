@@ -124,8 +124,9 @@ def scrape(settings: Settings, client: HttpClient | None = None, only: list[str]
     archive.write_log(result.run_id, records)
     archive.save_validators(validators)
     if result.sources_reached:
-        # When a scrape last reached its sources: the scrape deadline alert reads it (extract/alerts.py).
-        write_atomic(settings.raw_dir / LAST_SCRAPE_FILE, json.dumps(
+        # When a scrape last reached its sources, beside the raw archive (which only ever grows by
+        # pages and fetch logs): the scrape deadline alert reads it (extract/alerts.py).
+        write_atomic(settings.home / LAST_SCRAPE_FILE, json.dumps(
             {"run_id": result.run_id, "finished_at": datetime.now(UTC).isoformat(), "new_pages": result.new_pages}).encode())
     log.info("scrape %s: %d new pages, %d failed, %d already archived", result.run_id, result.new_pages, result.failed, result.skipped_known)
     return result
