@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@set -o pipefail; total=$$(grep -c '==' requirements.lock); \
 	echo "Installing $$total pinned packages from requirements.lock (about 1.5 min on 2 cores)"; \
 	$(BIN)/pip install --disable-pip-version-check --progress-bar off --only-binary :all: -r requirements.lock \
-		| awk -v total=$$total '/^Collecting /{n++; printf "\r  %d/%d %-50s", n, total, $$2; fflush()} /^Installing collected/{printf "\r  installing %d packages...%-40s\n", n, ""; fflush()} /^Successfully installed/{print "  done"}'
+		| awk -v total=$$total '/^(Collecting|Processing) /{n++; name=$$2; sub(/.*\//, "", name); printf "\r  %d/%d %-60.60s", n, total, name; fflush()} /^Installing collected/{printf "\r  installing %d packages...%-40s\n", n, ""; fflush()} /^Successfully installed/{print "  done"}'
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 

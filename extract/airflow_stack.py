@@ -35,6 +35,7 @@ COMPONENTS = {"api-server": [], "scheduler": ["--skip-serve-logs"], "dag-process
 ADMIN_USER = "admin"
 WRITER_POOL = ("asxh_warehouse_writer", 1, "DuckDB has one writer: the dbt build holds the only slot")
 FINISHED = {"success", "failed"}
+REQUEST_TIMEOUT = 60  # seconds for one REST call
 
 
 def free_port() -> int:
@@ -66,7 +67,7 @@ class AirflowStack:
         path = self.home / "jwt_secret"
         if not path.exists():
             self.home.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(32))
+            path.write_text(secrets.token_urlsafe(64))  # HS512 wants 64 bytes or more
             path.chmod(0o600)
         return path.read_text().strip()
 
@@ -143,6 +144,7 @@ class AirflowStack:
             )
             log.info("airflow: started %s (pid %d), log %s", component, self.processes[component].pid, logs / f"{component}.log")
         self._wait_healthy(timeout)
+        self._warm_up_execution_api()
         self.ensure_pool(*WRITER_POOL)
 
     def _wait_healthy(self, timeout: float) -> None:
@@ -153,13 +155,13 @@ class AirflowStack:
                 if proc.poll() is not None:
                     raise AirflowError(f"airflow {name} exited with {proc.returncode}; see {self.home / 'process-logs' / (name + '.log')}")
             try:
-                health = self._get_json("/api/v2/monitor/health", auth=False)
+                health = self._request("GET", "/api/v2/monitor/health", auth=False, timeout=10)
                 states = {k: (v or {}).get("status") for k, v in health.items() if isinstance(v, dict)}
                 last = states
                 if states.get("metadatabase") == "healthy" and states.get("scheduler") == "healthy" and states.get("dag_processor") == "healthy":
                     log.info("airflow: healthy at %s", self.base_url)
                     return
-            except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
+            except (urllib.error.URLError, ConnectionError, AirflowError, json.JSONDecodeError):
                 pass
             time.sleep(1)
         raise AirflowError(f"airflow did not become healthy in {timeout:.0f}s (last health: {last})")
@@ -198,14 +200,30 @@ class AirflowStack:
 
     # ------------------------------------------------------------ REST API
 
-    def _request(self, method: str, path: str, body: dict | None = None, auth: bool = True):
+    def _request(self, method: str, path: str, body: dict | None = None, auth: bool = True, timeout: float = REQUEST_TIMEOUT):
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if auth:
             headers["Authorization"] = f"Bearer {self._get_token()}"
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.base_url + path, data=data, headers=headers, method=method)
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read() or b"null")
+        # A GET is asked again when the api-server is too busy to answer in time (it serves the
+        # tasks' execution API in the same process); anything else is asked once.
+        for attempt in range(3 if method == "GET" else 1):
+            try:
+                with urllib.request.urlopen(request, timeout=timeout) as response:
+                    return json.loads(response.read() or b"null")
+            except TimeoutError:
+                log.warning("airflow: %s %s did not answer in %.0fs%s", method, path, timeout, " (asking again)" if attempt < 2 and method == "GET" else "")
+        raise AirflowError(f"the airflow api-server did not answer {method} {path} in {timeout:.0f}s")
+
+    def _warm_up_execution_api(self) -> None:
+        """The api-server builds its execution API (the one tasks call) at its first request,
+        which blocks it for 20-40 s on a busy 2-core machine (seen): pay that before tasks start
+        and before anyone waits on the REST API with a short timeout."""
+        try:
+            self._request("GET", "/execution/health", auth=False, timeout=300)
+        except urllib.error.HTTPError:
+            pass  # any answer means the app is built
 
     def _get_json(self, path: str, auth: bool = True):
         return self._request("GET", path, auth=auth)
@@ -220,10 +238,12 @@ class AirflowStack:
         """Create the pool, or set its slots back to `slots` when it exists."""
         body = {"name": name, "slots": slots, "description": description, "include_deferred": False}
         try:
-            self._request("POST", "/api/v2/pools", body)
+            self._get_json(f"/api/v2/pools/{name}")
         except urllib.error.HTTPError as exc:
-            if exc.code != 409:
+            if exc.code != 404:
                 raise
+            self._request("POST", "/api/v2/pools", body)
+        else:
             self._request("PATCH", f"/api/v2/pools/{name}", body)
         log.info("airflow: pool %s with %d slot(s)", name, slots)
 
