@@ -21,10 +21,16 @@ help:
 	@echo "make clean    - delete the runtime data in warehouse/ (the raw archive too)"
 
 $(STAMP): pyproject.toml requirements.lock
-	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (set PYTHON=/path/to/python3.12)"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed and none was found: install it, or set PYTHON=/path/to/python3.12"; exit 1; }
+	@"$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
+		echo "PYTHON=$(PYTHON) is $$("$(PYTHON)" -c 'import sys; print("Python %d.%d" % sys.version_info[:2])' 2>/dev/null || echo 'not a Python that runs'); asxh-warehouse needs Python 3.12 or newer (vietnam-provinces needs it): set PYTHON=/path/to/python3.12"; exit 1; }
 	@echo "Creating $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --only-binary :all: -r requirements.lock
+	@# pip's own output is one line per package and phase; this shows one counter line instead.
+	@set -o pipefail; total=$$(grep -c '==' requirements.lock); \
+	echo "Installing $$total pinned packages from requirements.lock (about 1.5 min on 2 cores)"; \
+	$(BIN)/pip install --disable-pip-version-check --progress-bar off --only-binary :all: -r requirements.lock \
+		| awk -v total=$$total '/^(Collecting|Processing) /{n++; name=$$2; sub(/.*\//, "", name); printf "\r  %d/%d %-60.60s", n, total, name; fflush()} /^Installing collected/{printf "\r  installing %d packages...%-40s\n", n, ""; fflush()} /^Successfully installed/{print "  done"}'
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
@@ -62,4 +68,4 @@ lock:
 	( sed -n '1,3p' requirements.lock; cat requirements.lock.new ) > requirements.lock.tmp && mv requirements.lock.tmp requirements.lock && rm requirements.lock.new
 
 clean:
-	rm -rf warehouse/raw warehouse/staged warehouse/warehouse.duckdb* warehouse/published warehouse/docs warehouse/exports warehouse/dbt_target warehouse/dbt_logs warehouse/airflow
+	rm -rf warehouse/raw warehouse/staged warehouse/quarantine warehouse/last_scrape.json warehouse/warehouse.duckdb* warehouse/published warehouse/docs warehouse/exports warehouse/dbt_target warehouse/dbt_logs warehouse/airflow

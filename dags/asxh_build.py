@@ -1,13 +1,18 @@
 """Build: dbt builds the warehouse and its docs site, when staged articles land.
 
-dbt is the only writer of warehouse.duckdb; one run at a time, and the writer lock in
-extract.pipeline makes any other writer wait rather than fail.
+`dbt_build` runs one `dbt build` (DuckDB has one writer: one dbt process, in the one-slot
+writer pool, under the writer lock of extract.pipeline), then publishes the warehouse and its
+docs. The `dbt` group then shows every model as a task of its own: its status, seconds, rows
+and tests in that build; each mart's task emits the mart's asset for downstream DAGs.
 """
 
-from airflow.sdk import dag, task
+from airflow.sdk import Param, TaskGroup, dag, task
+from airflow.sdk.exceptions import AirflowSkipException
 
-from assets import STAGED_ARTICLES, WAREHOUSE
-from common import DEFAULT_ARGS, START_DATE, TAGS
+from assets import STAGED_ARTICLES, WAREHOUSE, mart_asset
+from common import DAGRUN_TIMEOUT, BUILD_TIMEOUT, DEFAULT_ARGS, FAILURE_NOTIFIER, START_DATE, TAGS, WRITER_POOL, warehouse_models
+
+OK_TEST_STATUSES = {"pass", "success", "warn"}
 
 
 @dag(
@@ -16,19 +21,54 @@ from common import DEFAULT_ARGS, START_DATE, TAGS
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
+    dagrun_timeout=DAGRUN_TIMEOUT["asxh_build"],
     default_args=DEFAULT_ARGS,
+    on_failure_callback=[FAILURE_NOTIFIER],
+    params={
+        "full_refresh": Param(False, type="boolean", title="Full refresh",
+                              description="Rebuild every model from the staged files (dbt build --full-refresh)."),
+    },
     tags=TAGS,
     doc_md=__doc__,
 )
 def asxh_build():
-    @task(outlets=[WAREHOUSE])
-    def dbt_build_and_docs():
+    @task(outlets=[WAREHOUSE], pool=WRITER_POOL, execution_timeout=BUILD_TIMEOUT,
+          doc_md="One `dbt build` of every model and test, `dbt source freshness`, the static docs site, "
+                 "then the warehouse published to `published/`. Unreadable staged files are quarantined first.")
+    def dbt_build(params=None, *, outlet_events):
         from extract.pipeline import build_warehouse
         from extract.settings import Settings
 
-        return build_warehouse(Settings.from_env())
+        result = build_warehouse(Settings.from_env(), full_refresh=bool((params or {}).get("full_refresh")))
+        outlet_events[WAREHOUSE].extra = {"models": len(result["nodes"]), "quarantined": len(result["quarantined"])}
+        return result
 
-    dbt_build_and_docs()
+    built = dbt_build()
+
+    with TaskGroup("dbt", tooltip="one task per dbt model: what the build did to it"):
+        for model, layer in warehouse_models().items():
+            model_task(model, layer)(built)
+
+
+def model_task(model: str, layer: str):
+    """The task of one dbt model: it reads the build's results and succeeds, is skipped or fails
+    as the model did (its tests included); a mart's task emits that mart's asset."""
+    assets = [mart_asset(model)] if layer == "marts" else []
+
+    @task(task_id=model, outlets=assets,
+          doc_md=f"dbt model `{model}` ({layer}): its status, seconds, rows and tests in this run's build.")
+    def report_model(result: dict, *, outlet_events):
+        node = result["nodes"].get(model)
+        if node is None:
+            raise AirflowSkipException(f"dbt build did not build {model} (disabled or ephemeral)")
+        failed = {t: s for t, s in node["tests"].items() if s not in OK_TEST_STATUSES}
+        if node["status"] != "success" or failed:
+            raise RuntimeError(f"dbt {model}: {node['status']} {node['message'] or ''}; failed tests: {failed}")
+        for asset in assets:
+            outlet_events[asset].extra = {"rows": node["rows"], "tests": len(node["tests"])}
+        return node
+
+    return report_model
 
 
 asxh_build()

@@ -3,7 +3,10 @@ separate processes (`airflow standalone` leaves orphans when stopped; these stop
 
 Used by `asxh run` (make run) and `asxh airflow` (make airflow). It speaks to Airflow only through
 the `airflow` command and its REST API, so this package still never imports Airflow.
-Metadata is SQLite under $ASXH_HOME/airflow; everything listens on 127.0.0.1 only.
+Metadata is SQLite under $ASXH_HOME/airflow; everything listens on 127.0.0.1 only (the scheduler's
+log server, which would listen on every interface, is not started: the api-server reads the task
+logs from the same disk). The API and UI need a login: SimpleAuthManager with one admin user whose
+password is generated once and kept in $ASXH_HOME/airflow/simple_auth_manager_passwords.json.generated.
 """
 
 from __future__ import annotations
@@ -27,8 +30,12 @@ from extract.settings import REPO_ROOT, Settings
 log = logging.getLogger(__name__)
 
 DAG_IDS = ("asxh_scrape", "asxh_extract", "asxh_build")
-COMPONENTS = ("api-server", "scheduler", "dag-processor")
+# The scheduler serves task logs to other machines; here they are on the same disk.
+COMPONENTS = {"api-server": [], "scheduler": ["--skip-serve-logs"], "dag-processor": []}
+ADMIN_USER = "admin"
+WRITER_POOL = ("asxh_warehouse_writer", 1, "DuckDB has one writer: the dbt build holds the only slot")
 FINISHED = {"success", "failed"}
+REQUEST_TIMEOUT = 60  # seconds for one REST call
 
 
 def free_port() -> int:
@@ -51,6 +58,7 @@ class AirflowStack:
         self.processes: dict[str, subprocess.Popen] = {}
         self._token: str | None = None
         self.started_at = utc_now_iso()  # runs queued since then belong to this session
+        self.password_created = False  # whether this start generated the admin password
 
     # ------------------------------------------------------------ environment
 
@@ -59,9 +67,27 @@ class AirflowStack:
         path = self.home / "jwt_secret"
         if not path.exists():
             self.home.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(32))
+            path.write_text(secrets.token_urlsafe(64))  # HS512 wants 64 bytes or more
             path.chmod(0o600)
         return path.read_text().strip()
+
+    @property
+    def passwords_file(self) -> Path:
+        return self.home / "simple_auth_manager_passwords.json.generated"
+
+    def admin_password(self) -> str:
+        """The admin's password, generated at the first start (SimpleAuthManager would generate one
+        too, but only print it into the api-server's log). Readable by the owner alone."""
+        if not self.passwords_file.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.passwords_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(json.dumps({ADMIN_USER: secrets.token_urlsafe(18)}) + "\n")
+            self.password_created = True
+        password = json.loads(self.passwords_file.read_text()).get(ADMIN_USER)
+        if not password:
+            raise AirflowError(f"no password for {ADMIN_USER!r} in {self.passwords_file}; delete the file to generate one")
+        return password
 
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -78,7 +104,10 @@ class AirflowStack:
             AIRFLOW__API__PORT=str(self.port),
             AIRFLOW__API__BASE_URL=self.base_url,
             AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"{self.base_url}/execution/",
-            AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS="True",
+            AIRFLOW__CORE__AUTH_MANAGER="airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager",
+            AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS="False",
+            AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=f"{ADMIN_USER}:admin",
+            AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE=str(self.passwords_file),
             AIRFLOW__API_AUTH__JWT_SECRET=self._secret(),
             AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK="False",
             AIRFLOW__LOGGING__LOGGING_LEVEL="INFO",
@@ -105,15 +134,18 @@ class AirflowStack:
         migrate = subprocess.run([self._airflow(), "db", "migrate"], env=env, capture_output=True, text=True)
         if migrate.returncode != 0:
             raise AirflowError(f"airflow db migrate failed:\n{migrate.stderr[-3000:]}")
-        for component in COMPONENTS:
+        self.admin_password()
+        for component, options in COMPONENTS.items():
             out = open(logs / f"{component}.log", "ab")
             # A session of its own, so that stop() can signal the component and its workers.
             self.processes[component] = subprocess.Popen(
-                [self._airflow(), component], env=env, stdout=out, stderr=subprocess.STDOUT,
+                [self._airflow(), component, *options], env=env, stdout=out, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True,
             )
             log.info("airflow: started %s (pid %d), log %s", component, self.processes[component].pid, logs / f"{component}.log")
         self._wait_healthy(timeout)
+        self._warm_up_execution_api()
+        self.ensure_pool(*WRITER_POOL)
 
     def _wait_healthy(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -123,13 +155,13 @@ class AirflowStack:
                 if proc.poll() is not None:
                     raise AirflowError(f"airflow {name} exited with {proc.returncode}; see {self.home / 'process-logs' / (name + '.log')}")
             try:
-                health = self._get_json("/api/v2/monitor/health", auth=False)
+                health = self._request("GET", "/api/v2/monitor/health", auth=False, timeout=10)
                 states = {k: (v or {}).get("status") for k, v in health.items() if isinstance(v, dict)}
                 last = states
                 if states.get("metadatabase") == "healthy" and states.get("scheduler") == "healthy" and states.get("dag_processor") == "healthy":
                     log.info("airflow: healthy at %s", self.base_url)
                     return
-            except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
+            except (urllib.error.URLError, ConnectionError, AirflowError, json.JSONDecodeError):
                 pass
             time.sleep(1)
         raise AirflowError(f"airflow did not become healthy in {timeout:.0f}s (last health: {last})")
@@ -168,23 +200,52 @@ class AirflowStack:
 
     # ------------------------------------------------------------ REST API
 
-    def _request(self, method: str, path: str, body: dict | None = None, auth: bool = True):
+    def _request(self, method: str, path: str, body: dict | None = None, auth: bool = True, timeout: float = REQUEST_TIMEOUT):
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if auth:
             headers["Authorization"] = f"Bearer {self._get_token()}"
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.base_url + path, data=data, headers=headers, method=method)
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read() or b"null")
+        # A GET is asked again when the api-server is too busy to answer in time (it serves the
+        # tasks' execution API in the same process); anything else is asked once.
+        for attempt in range(3 if method == "GET" else 1):
+            try:
+                with urllib.request.urlopen(request, timeout=timeout) as response:
+                    return json.loads(response.read() or b"null")
+            except TimeoutError:
+                log.warning("airflow: %s %s did not answer in %.0fs%s", method, path, timeout, " (asking again)" if attempt < 2 and method == "GET" else "")
+        raise AirflowError(f"the airflow api-server did not answer {method} {path} in {timeout:.0f}s")
+
+    def _warm_up_execution_api(self) -> None:
+        """The api-server builds its execution API (the one tasks call) at its first request,
+        which blocks it for 20-40 s on a busy 2-core machine (seen): pay that before tasks start
+        and before anyone waits on the REST API with a short timeout."""
+        try:
+            self._request("GET", "/execution/health", auth=False, timeout=300)
+        except urllib.error.HTTPError:
+            pass  # any answer means the app is built
 
     def _get_json(self, path: str, auth: bool = True):
         return self._request("GET", path, auth=auth)
 
     def _get_token(self) -> str:
         if self._token is None:
-            # With SIMPLE_AUTH_MANAGER_ALL_ADMINS the token endpoint needs no credentials.
-            self._token = self._request("GET", "/auth/token", auth=False)["access_token"]
+            body = {"username": ADMIN_USER, "password": self.admin_password()}
+            self._token = self._request("POST", "/auth/token", body, auth=False)["access_token"]
         return self._token
+
+    def ensure_pool(self, name: str, slots: int, description: str) -> None:
+        """Create the pool, or set its slots back to `slots` when it exists."""
+        body = {"name": name, "slots": slots, "description": description, "include_deferred": False}
+        try:
+            self._get_json(f"/api/v2/pools/{name}")
+        except urllib.error.HTTPError as exc:
+            if exc.code != 404:
+                raise
+            self._request("POST", "/api/v2/pools", body)
+        else:
+            self._request("PATCH", f"/api/v2/pools/{name}", body)
+        log.info("airflow: pool %s with %d slot(s)", name, slots)
 
     def wait_for_dags(self, dag_ids=DAG_IDS, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout

@@ -35,6 +35,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"asxh extract: no such file: {path}", file=sys.stderr)
         return 2
+    if not path.is_file():
+        print(f"asxh extract: not a file: {path} (give one article file, .html or .txt)", file=sys.stderr)
+        return 2
     raw = path.read_bytes()
     if path.suffix.lower() in (".html", ".htm"):
         article = parse_article(decode_html(raw))
@@ -54,7 +57,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_scrape(args: argparse.Namespace) -> int:
     from extract.pipeline import scrape
 
-    result = scrape(Settings.from_env())
+    result = scrape(Settings.from_env(), only=args.sources)
     print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     return 0
 
@@ -70,7 +73,10 @@ def cmd_process(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from extract.pipeline import build_warehouse
 
-    print(json.dumps(build_warehouse(Settings.from_env()), indent=2))
+    result = build_warehouse(Settings.from_env(), full_refresh=args.full_refresh)
+    nodes = result.pop("nodes")
+    result["models"] = {status: sum(1 for n in nodes.values() if n["status"] == status) for status in sorted({n["status"] for n in nodes.values()})}
+    print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -129,7 +135,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         log.info("demo news site at %s", site.base_url)
         os.environ.update(env)
         with AirflowStack(settings, env) as stack:
-            log.info("airflow UI at %s (while the run lasts)", stack.base_url)
+            log.info("airflow UI at %s (while the run lasts); %s", stack.base_url, _login_line(stack))
             records = run_pipeline(stack, timeout=args.timeout)
     print()
     print("DAG runs:")
@@ -142,6 +148,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(format_summary(summary(settings)))
     print(f"\nmake run took {time.monotonic() - started:.0f}s")
     return 0 if all(r["state"] == "success" for r in records) else 1
+
+
+def _login_line(stack) -> str:
+    """The admin password is shown once, when it is generated; afterwards, where it is kept."""
+    if stack.password_created:
+        return (f"login: user admin, password {stack.admin_password()} (generated now, shown once; "
+                f"kept in {stack.passwords_file})")
+    return f"login: user admin, password in {stack.passwords_file}"
 
 
 def cmd_airflow(args: argparse.Namespace) -> int:
@@ -160,6 +174,7 @@ def cmd_airflow(args: argparse.Namespace) -> int:
         os.environ.update(env)
         with AirflowStack(settings, env, port=args.port) as stack:
             print(f"Airflow UI: {stack.base_url}  (demo site: {site.base_url}); Ctrl-C stops everything")
+            print(_login_line(stack), flush=True)
             stop = []
             signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
             try:
@@ -194,10 +209,28 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line on stderr (what is wrong, and where to look),
+    not the usage block followed by the error."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def error_line(exc: BaseException) -> str:
+    """One line for an error: its first line (a dbt failure's output is already in the log)."""
+    lines = [line for line in str(exc).splitlines() if line.strip()]
+    text = lines[0] if lines else exc.__class__.__name__
+    if len(lines) > 1:
+        text += " (more in the log above)"
+    return text if isinstance(exc, (ValueError, RuntimeError, OSError)) else f"{exc.__class__.__name__}: {text}"
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="asxh", description="Vietnamese social-security news -> statistics warehouse")
+    parser = OneLineParser(prog="asxh", description="Vietnamese social-security news -> statistics warehouse")
     parser.add_argument("-v", "--verbose", action="store_true")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--debug", action="store_true", help="on an error, show the traceback too")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
     p = sub.add_parser("extract", help="print the facts of one article file (.html or .txt) as JSON lines")
     p.add_argument("file")
@@ -206,13 +239,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--province", help="the outlet's province: the default place of its figures")
     p.set_defaults(func=cmd_extract)
 
-    sub.add_parser("scrape", help="fetch new articles of every source into the raw archive").set_defaults(func=cmd_scrape)
+    p = sub.add_parser("scrape", help="fetch new articles of every source into the raw archive")
+    p.add_argument("--source", action="append", dest="sources", help="only this source (repeatable)")
+    p.set_defaults(func=cmd_scrape)
     p = sub.add_parser("process", help="extract archived articles not yet staged")
     p.add_argument("--force", action="store_true", help="re-extract every archived article (after the extractor improved)")
     p.set_defaults(func=cmd_process)
     p = sub.add_parser("reextract", help="re-extract every archived article from the archive, without the network")
     p.set_defaults(func=cmd_process, force=True)
-    sub.add_parser("build", help="dbt build the warehouse and its docs site").set_defaults(func=cmd_build)
+    p = sub.add_parser("build", help="dbt build the warehouse and its docs site")
+    p.add_argument("--full-refresh", action="store_true", help="rebuild every model from the staged files")
+    p.set_defaults(func=cmd_build)
     sub.add_parser("summary", help="what is in the warehouse").set_defaults(func=cmd_summary)
     p = sub.add_parser("export", help="export a table of the published warehouse (csv, parquet or sdmx-csv)",
                        description="Export a table of the published warehouse. sdmx-csv: SDMX 2.1 CSV, one row per fact "
@@ -238,12 +275,24 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_score)
 
     args = parser.parse_args(argv)
-    _setup_logging(args.verbose)
+    _setup_logging(args.verbose or args.debug)
+    # SIGTERM (a service manager, `kill`) unwinds like Ctrl-C, so that every `finally` runs: the
+    # dbt child is stopped and the writer lock released by their owners, never left behind.
+    signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         return args.func(args)
-    except (FileNotFoundError, ValueError, RuntimeError) as exc:
-        log.error("%s", exc)
+    except KeyboardInterrupt:
+        print(f"asxh {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place where any error becomes one line
+        if args.debug:
+            log.exception("asxh %s failed", args.command)
+        print(f"asxh {args.command}: error: {error_line(exc)}", file=sys.stderr)
         return 1
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 if __name__ == "__main__":

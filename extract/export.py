@@ -128,8 +128,7 @@ def export_table(settings: Settings, table: str, fmt: str, out: Path | None = No
         tables = available_tables(con)
         if table not in tables:
             raise ValueError(f"no table {table!r} in the warehouse; available: {', '.join(tables)}")
-        path = Path(out) if out else default_path(settings, table, fmt)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = _target(settings, table, fmt, out)
         # Written under a temporary name, then renamed: a failed or running export never leaves a
         # half-written file under the name a reader expects.
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
@@ -142,6 +141,23 @@ def export_table(settings: Settings, table: str, fmt: str, out: Path | None = No
         finally:
             tmp.unlink(missing_ok=True)
     return ExportResult(table=table, format=fmt, path=path, rows=rows)
+
+
+def _target(settings: Settings, table: str, fmt: str, out: Path | None) -> Path:
+    """Where the export goes. Only the default exports/ folder is created: a folder the user
+    named must exist already, so that a typo never leaves new folders behind."""
+    if out is None:
+        path = default_path(settings, table, fmt)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+    path = Path(out)
+    if path.is_dir():
+        raise ValueError(f"--out {path} is a folder; give the file to write, e.g. {path / (table + '.' + FORMATS[fmt])}")
+    if not path.parent.is_dir():
+        raise ValueError(f"--out {path}: folder {path.parent} does not exist (export creates no folders)")
+    if not os.access(path.parent, os.W_OK):
+        raise ValueError(f"--out {path}: folder {path.parent} is not writable")
+    return path
 
 
 def _copy(con, table: str, fmt: str, path: Path) -> int:

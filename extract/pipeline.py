@@ -14,6 +14,7 @@ import logging
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import urllib.parse
@@ -50,6 +51,7 @@ def article_id(key: str) -> str:
 class ScrapeResult:
     run_id: str
     sources: int = 0
+    sources_reached: int = 0  # sources whose feeds or listings answered (0: the scrape failed)
     discovered: int = 0
     new_pages: int = 0
     failed: int = 0
@@ -69,8 +71,12 @@ def _should_fetch(key: str, latest: dict[str, FetchRecord], failures: dict[str, 
     return record.retryable and failures.get(key, 0) < MAX_RETRYABLE_FAILURES
 
 
-def scrape(settings: Settings, client: HttpClient | None = None) -> ScrapeResult:
-    """Discover the article URLs of every source and fetch the ones not yet archived."""
+LAST_SCRAPE_FILE = "last_scrape.json"
+
+
+def scrape(settings: Settings, client: HttpClient | None = None, only: list[str] | None = None) -> ScrapeResult:
+    """Discover the article URLs of every source (or of the sources named in `only`) and fetch
+    the ones not yet archived."""
     archive = RawArchive(settings.raw_dir)
     client = client or HttpClient(settings)
     result = ScrapeResult(new_run_id())
@@ -83,6 +89,11 @@ def scrape(settings: Settings, client: HttpClient | None = None) -> ScrapeResult
             failures[record.key] = failures.get(record.key, 0) + 1
     records: list[FetchRecord] = []
     sources = load_sources(settings.sources_file)
+    if only:
+        unknown = sorted(set(only) - {s.name for s in sources})
+        if unknown:
+            raise ValueError(f"unknown source(s) {', '.join(unknown)}; sources in {settings.sources_file}: {', '.join(s.name for s in sources)}")
+        sources = [s for s in sources if s.name in only]
     result.sources = len(sources)
     validators = archive.validators()
     for source in sources:
@@ -91,6 +102,7 @@ def scrape(settings: Settings, client: HttpClient | None = None) -> ScrapeResult
             log.error("source %s: %s", source.name, error)
         result.errors.extend(f"{source.name}: {e}" for e in found.errors)
         result.discovered += len(found.urls)
+        result.sources_reached += bool(found.urls or not found.errors)
         todo = [u for u in found.urls if _should_fetch(page_key(source, u), latest, failures)]
         result.skipped_known += len(found.urls) - len(todo)
         # Pages that failed for a passing reason are asked for again even when their feed is
@@ -111,6 +123,11 @@ def scrape(settings: Settings, client: HttpClient | None = None) -> ScrapeResult
                 log.error("[%d/%d] %s: %s%s", i, len(todo), url, record.error, " (will retry)" if record.retryable else "")
     archive.write_log(result.run_id, records)
     archive.save_validators(validators)
+    if result.sources_reached:
+        # When a scrape last reached its sources, beside the raw archive (which only ever grows by
+        # pages and fetch logs): the scrape deadline alert reads it (extract/alerts.py).
+        write_atomic(settings.home / LAST_SCRAPE_FILE, json.dumps(
+            {"run_id": result.run_id, "finished_at": datetime.now(UTC).isoformat(), "new_pages": result.new_pages}).encode())
     log.info("scrape %s: %d new pages, %d failed, %d already archived", result.run_id, result.new_pages, result.failed, result.skipped_known)
     return result
 
@@ -279,17 +296,55 @@ def _dbt_executable() -> str:
     return str(local) if local.exists() else (shutil.which("dbt") or "dbt")
 
 
+def _die_with_parent() -> None:
+    """In the dbt child, before exec: its own process group (a signal meant for our group, such
+    as the terminal's Ctrl-C, does not reach it half-way; we stop it ourselves), and on Linux
+    SIGKILL when its parent dies, however it dies: a dbt that outlived `asxh build` would go on
+    writing the warehouse after the writer lock was released."""
+    os.setpgid(0, 0)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _stop_group(process: subprocess.Popen) -> None:
+    """Stop dbt and anything it started: SIGTERM to its group, SIGKILL after a grace time."""
+    if process.poll() is not None:
+        return
+    for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
 def run_dbt(settings: Settings, *args: str) -> None:
-    """Run one dbt command, its output streamed into the log as it comes (a build takes a while)."""
+    """Run one dbt command, its output streamed into the log as it comes (a build takes a while).
+
+    dbt runs in a process group of its own and never outlives this call: an exception here (an
+    Airflow timeout, Ctrl-C, SIGTERM turned into KeyboardInterrupt by the CLI) stops the group,
+    and the death of this process kills dbt (_die_with_parent)."""
     command = [_dbt_executable(), *args]
     log.info("running %s", " ".join(command))
     tail: list[str] = []
-    with subprocess.Popen(command, cwd=settings.dbt_project_dir, env=dbt_env(settings), stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True) as process:
+    process = subprocess.Popen(command, cwd=settings.dbt_project_dir, env=dbt_env(settings), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, preexec_fn=_die_with_parent)
+    try:
         for line in process.stdout:
             line = line.rstrip()
             log.info("dbt: %s", line)
             tail = (tail + [line])[-30:]
+        process.wait()
+    finally:
+        _stop_group(process)
+        process.stdout.close()
     if process.returncode != 0:
         joined = "\n".join(tail)
         raise RuntimeError(f"dbt {' '.join(args)} failed (exit {process.returncode}):\n{joined}")
@@ -300,13 +355,27 @@ def staged_article_count(settings: Settings) -> int:
     return sum(1 for _ in folder.glob("*.json")) if folder.exists() else 0
 
 
-def build_warehouse(settings: Settings) -> dict:
-    """dbt build (the only writer of the warehouse), then the static docs site."""
+def build_warehouse(settings: Settings, full_refresh: bool = False) -> dict:
+    """dbt build (the only writer of the warehouse), then the static docs site.
+
+    Staged files that cannot be read are moved to quarantine first (quarantine_unreadable), so
+    that one bad file does not stop the rest from landing. `full_refresh` rebuilds every model
+    from the staged files (dbt build --full-refresh)."""
+    quarantined = quarantine_unreadable(settings)
     if staged_article_count(settings) == 0:
         raise RuntimeError(f"nothing to build: no staged articles in {settings.staged_dir}/articles (run the extract step first)")
     stage_fetch_log(settings)
     with warehouse_writer_lock(settings):
-        run_dbt(settings, "build")
+        try:
+            run_dbt(settings, "build", *(["--full-refresh"] if full_refresh else []))
+        except RuntimeError as exc:
+            failed = [f"{n['resource_type']} {name}: {n['message'] or n['status']}"
+                      for name, n in dbt_node_results(settings).items() if n["status"] in ("error", "fail")]
+            if failed:
+                raise RuntimeError(f"dbt build failed: {'; '.join(failed)[:500]}\n{exc}") from exc
+            raise
+        # The results of the build, before the next commands overwrite run_results.json.
+        nodes = dbt_node_results(settings)
         # Freshness warns (in the log) when nothing new was staged for a week: a scraper gone quiet.
         run_dbt(settings, "source", "freshness")
         run_dbt(settings, "docs", "generate", "--static")
@@ -318,7 +387,112 @@ def build_warehouse(settings: Settings) -> dict:
         "warehouse": str(settings.warehouse_path),
         "published": str(settings.published_path),
         "docs": str(settings.docs_dir / "index.html"),
+        "quarantined": quarantined,
+        "nodes": nodes,
     }
+
+
+def dbt_node_results(settings: Settings) -> dict[str, dict]:
+    """The models, seeds and snapshots of the last dbt command, by name: status, seconds, rows,
+    and the tests attached to each (from run_results.json and manifest.json in the target)."""
+    target = settings.home / "dbt_target"
+    try:
+        results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+        manifest_nodes = json.loads((target / "manifest.json").read_text(encoding="utf-8"))["nodes"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    nodes: dict[str, dict] = {}
+    tests: list[tuple[dict, dict]] = []
+    for result in results:
+        node = manifest_nodes.get(result["unique_id"], {})
+        if node.get("resource_type") == "test":
+            tests.append((result, node))
+            continue
+        nodes[node.get("name") or result["unique_id"]] = {
+            "unique_id": result["unique_id"],
+            "resource_type": node.get("resource_type", result["unique_id"].split(".")[0]),
+            "status": result["status"],
+            "seconds": round(result.get("execution_time") or 0.0, 3),
+            "rows": (result.get("adapter_response") or {}).get("rows_affected"),
+            "message": result.get("message"),
+            "tests": {},
+        }
+    by_id = {n["unique_id"]: name for name, n in nodes.items()}
+    for result, node in tests:
+        attached = node.get("attached_node") or next(iter(node.get("depends_on", {}).get("nodes", [])), None)
+        if attached in by_id:
+            nodes[by_id[attached]]["tests"][node.get("name", result["unique_id"])] = result["status"]
+    return nodes
+
+
+# ---------------------------------------------------------------- quarantine
+
+STAGED_FORMATS = {".json": "json", ".jsonl": "json", ".ndjson": "json", ".parquet": "parquet", ".csv": "csv"}
+
+
+def quarantine_dir(settings: Settings) -> Path:
+    """Outside staged/, so that no glob of the dbt sources can ever match a quarantined file."""
+    return settings.home / "quarantine"
+
+
+def unreadable_reason(con, path: Path) -> str | None:
+    """Why DuckDB (as dbt will) cannot read this staged file, or None when it can. Reads each file
+    by its format, alone: dbt reads them all in one scan, which one bad file fails."""
+    kind = STAGED_FORMATS[path.suffix.lower()]
+    if path.stat().st_size == 0:
+        return "empty file"
+    import duckdb
+
+    try:
+        if kind == "parquet":
+            con.execute("select count(*) from read_parquet(?)", [str(path)]).fetchall()
+        elif kind == "csv":
+            con.execute("select count(*) from read_csv(?)", [str(path)]).fetchall()
+        else:
+            (records, not_objects), = con.execute(
+                "select count(*), count(*) filter (where json_type(json) <> 'OBJECT')"
+                " from read_json_objects(?, format = 'auto')", [str(path)]).fetchall()
+            if records == 0:
+                return "no JSON record in the file"
+            if not_objects:
+                return f"{not_objects} of {records} JSON records are not objects"
+    except duckdb.Error as exc:
+        return f"{exc.__class__.__name__}: {str(exc).strip().splitlines()[0]}"
+    return None
+
+
+def quarantine_unreadable(settings: Settings) -> list[dict]:
+    """Move every staged file that cannot be read to quarantine/ (same relative path), with one
+    record per file in quarantine/quarantine.jsonl: which file, why, when. The extract step then
+    stages the article again from the raw archive, which is never touched."""
+    if not settings.staged_dir.exists():
+        return []
+    import duckdb
+
+    moved: list[dict] = []
+    con = duckdb.connect()
+    try:
+        for path in sorted(settings.staged_dir.rglob("*")):
+            if (not path.is_file() or path.name.startswith(".") or path.suffix.lower() not in STAGED_FORMATS
+                    or path == settings.staged_dir / "fetch_log.jsonl"):
+                continue  # temporary files of write_atomic, and the fetch log the build writes itself
+            reason = unreadable_reason(con, path)
+            if reason is None:
+                continue
+            relative = path.relative_to(settings.staged_dir)
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            target = quarantine_dir(settings) / relative.parent / f"{relative.name}.{stamp}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            record = {"file": str(path), "quarantined_as": str(target), "bytes": path.stat().st_size,
+                      "reason": reason, "quarantined_at": datetime.now(UTC).isoformat(timespec="seconds")}
+            os.replace(path, target)
+            with open(quarantine_dir(settings) / "quarantine.jsonl", "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            log.error("quarantined staged file %s: %s (moved to %s)", path, reason, target)
+            moved.append(record)
+    finally:
+        con.close()
+    return moved
 
 
 def stage_fetch_log(settings: Settings) -> Path:

@@ -5,6 +5,7 @@ Every variable is listed with its default in README.md ("Configuration"); keep t
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,24 +18,43 @@ def _path(env: dict[str, str], name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
-def _float(env: dict[str, str], name: str, default: float) -> float:
+def _float(env: dict[str, str], name: str, default: float, low: float, high: float, low_open: bool = False) -> float:
+    """A number of `name` within [low, high] (or (low, high] when `low_open`): checked here, at
+    load, so that a bad value stops the run with its name instead of misbehaving later."""
+    allowed = f"{'more than' if low_open else 'at least'} {low:g} and at most {high:g}"
     value = env.get(name)
-    if not value:
+    if value is None or value.strip() == "":
         return default
     try:
-        return float(value)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a number, got {value!r}") from exc
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number {allowed}, got {value!r}") from None
+    if math.isnan(number) or number > high or number < low or (low_open and number == low):
+        raise ValueError(f"{name} must be a number {allowed}, got {value!r}")
+    return number
 
 
-def _int(env: dict[str, str], name: str, default: int) -> int:
+def _int(env: dict[str, str], name: str, default: int, low: int, high: int) -> int:
+    allowed = f"a whole number from {low} to {high}"
     value = env.get(name)
-    if not value:
+    if value is None or value.strip() == "":
         return default
     try:
-        return int(value)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a whole number, got {value!r}") from exc
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be {allowed}, got {value!r}") from None
+    if not low <= number <= high:
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+    return number
+
+
+def _url(env: dict[str, str], name: str) -> str | None:
+    value = (env.get(name) or "").strip()
+    if not value:
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"{name} must be an http:// or https:// URL, got {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -49,6 +69,7 @@ class Settings:
     max_page_bytes: int
     max_pages_per_source: int
     max_listing_pages: int
+    alert_webhook: str | None = None  # failures of DAG tasks are POSTed here as JSON (besides the log)
 
     @property
     def raw_dir(self) -> Path:
@@ -84,10 +105,13 @@ class Settings:
                 "ASXH_USER_AGENT",
                 "asxh-warehouse/0.1 (+https://github.com/asxh-warehouse; research crawler of social-security news)",
             ),
-            request_delay=_float(env, "ASXH_REQUEST_DELAY", 2.0),
-            timeout=_float(env, "ASXH_TIMEOUT", 20.0),
-            max_retries=_int(env, "ASXH_MAX_RETRIES", 3),
-            max_page_bytes=_int(env, "ASXH_MAX_PAGE_BYTES", 5_000_000),
-            max_pages_per_source=_int(env, "ASXH_MAX_PAGES_PER_SOURCE", 200),
-            max_listing_pages=_int(env, "ASXH_MAX_LISTING_PAGES", 5),
+            # The ranges are those that keep a run polite and bounded: no request without a pause
+            # (0 only for our own loopback demo site), no wait longer than ten minutes.
+            request_delay=_float(env, "ASXH_REQUEST_DELAY", 2.0, 0, 600),
+            timeout=_float(env, "ASXH_TIMEOUT", 20.0, 0, 600, low_open=True),
+            max_retries=_int(env, "ASXH_MAX_RETRIES", 3, 0, 10),
+            max_page_bytes=_int(env, "ASXH_MAX_PAGE_BYTES", 5_000_000, 1_000, 100_000_000),
+            max_pages_per_source=_int(env, "ASXH_MAX_PAGES_PER_SOURCE", 200, 1, 100_000),
+            max_listing_pages=_int(env, "ASXH_MAX_LISTING_PAGES", 5, 1, 1_000),
+            alert_webhook=_url(env, "ASXH_ALERT_WEBHOOK"),
         )

@@ -33,6 +33,7 @@ class LocalServer:
     def __init__(self, answer: Route = not_found) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.posts: list[tuple[str, bytes]] = []  # (path, body) of every POST, answered 204
         self.stopping = threading.Event()  # slow routes wait on this, so shutdown is immediate
         outer = self
 
@@ -40,6 +41,11 @@ class LocalServer:
             def do_GET(self) -> None:
                 outer.requests.append((self.path, dict(self.headers)))
                 outer.routes.get(self.path, answer)(self)
+
+            def do_POST(self) -> None:
+                outer.requests.append((self.path, dict(self.headers)))
+                outer.posts.append((self.path, self.rfile.read(int(self.headers.get("Content-Length") or 0))))
+                send(self, 204)
 
             def log_message(self, format, *args) -> None:
                 pass

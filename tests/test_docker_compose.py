@@ -59,3 +59,20 @@ def test_docker_compose_refers_only_to_files_that_exist():
 def test_dockerfile_installs_the_locked_requirements():
     dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
     assert "requirements.lock" in dockerfile and "apache/airflow:3.3.2" in dockerfile
+
+
+def test_docker_compose_takes_every_secret_from_env_and_turns_auth_on():
+    compose = _compose()
+    env = compose["services"]["airflow-apiserver"]["environment"]
+    assert env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS"] == "False"
+    for name in ("AIRFLOW__CORE__FERNET_KEY", "AIRFLOW__API_AUTH__JWT_SECRET"):
+        assert env[name].startswith("${") and ":?" in env[name], name
+    init = compose["services"]["airflow-init"]
+    assert init["environment"]["AIRFLOW_ADMIN_PASSWORD"].startswith("${AIRFLOW_ADMIN_PASSWORD:?")
+    script = "\n".join(init["command"])
+    assert env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"] in script
+    assert "pools set asxh_warehouse_writer 1" in script
+    # The password is given to the init service only, not to the long-running ones.
+    assert "AIRFLOW_ADMIN_PASSWORD" not in env
+    example = (REPO / ".env.example").read_text(encoding="utf-8")
+    assert "AIRFLOW_ADMIN_PASSWORD=" in example

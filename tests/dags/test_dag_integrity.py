@@ -44,7 +44,15 @@ PARSE_SCRIPT = textwrap.dedent(
             "tags": sorted(dag.tags),
             "max_active_runs": dag.max_active_runs,
             "catchup": dag.catchup,
-            "tasks": {t.task_id: {"owner": t.owner, "retries": t.retries, "outlets": [o.name for o in t.outlets]} for t in dag.tasks},
+            "dagrun_timeout": dag.dagrun_timeout.total_seconds() if dag.dagrun_timeout else None,
+            "has_failure_notifier": bool(dag.on_failure_callback),
+            "deadlines": [type(d.reference).__name__ + ":" + str(d.interval.total_seconds()) for d in (dag.deadline or [])],
+            "params": sorted(dag.params.keys()),
+            "tasks": {t.task_id: {"owner": t.owner, "retries": t.retries, "outlets": [o.name for o in t.outlets],
+                                  "execution_timeout": t.execution_timeout.total_seconds() if t.execution_timeout else None,
+                                  "pool": t.pool, "doc_md": t.doc_md,
+                                  "notifiers": [type(c).__name__ for c in (t.on_failure_callback or [])]}
+                      for t in dag.tasks},
         }
     print("RESULT" + json.dumps(out))
     """
@@ -79,7 +87,7 @@ def test_each_step_emits_the_asset_the_next_step_is_scheduled_on(parsed):
     dags = parsed["dags"]
     assert dags["asxh_scrape"]["tasks"]["fetch_new_pages"]["outlets"] == ["asxh_raw_pages"]
     assert dags["asxh_extract"]["tasks"]["extract_new_articles"]["outlets"] == ["asxh_staged_articles"]
-    assert dags["asxh_build"]["tasks"]["dbt_build_and_docs"]["outlets"] == ["asxh_warehouse"]
+    assert dags["asxh_build"]["tasks"]["dbt_build"]["outlets"] == ["asxh_warehouse"]
     assert dags["asxh_extract"]["assets"] == ["asxh_raw_pages"]
     assert dags["asxh_build"]["assets"] == ["asxh_staged_articles"]
 
@@ -101,3 +109,35 @@ def test_dag_files_stay_thin_when_read():
         top_level = [line for line in path.read_text().splitlines() if line.startswith(("import ", "from "))]
         for line in top_level:
             assert "extract" not in line and "duckdb" not in line and "dbt" not in line and "bs4" not in line, f"{path.name}: {line}"
+
+
+@pytest.mark.parametrize("dag_id", ["asxh_scrape", "asxh_extract", "asxh_build"])
+def test_dag_bounds_every_task_and_run_and_notifies_failures_when_parsed(parsed, dag_id):
+    dag = parsed["dags"][dag_id]
+    assert dag["dagrun_timeout"] and dag["dagrun_timeout"] <= 3 * 3600
+    assert dag["has_failure_notifier"]
+    for task_id, task in dag["tasks"].items():
+        assert task["execution_timeout"] and task["execution_timeout"] <= dag["dagrun_timeout"], task_id
+        assert task["notifiers"] == ["AsxhFailureNotifier"], task_id
+        assert task["doc_md"], task_id
+
+
+def test_dags_offer_params_for_manual_runs_when_parsed(parsed):
+    dags = parsed["dags"]
+    assert dags["asxh_scrape"]["params"] == ["sources"]
+    assert dags["asxh_extract"]["params"] == ["force"]
+    assert dags["asxh_build"]["params"] == ["full_refresh"]
+
+
+def test_scrape_dag_has_a_deadline_alert_of_one_day_when_parsed(parsed):
+    assert parsed["dags"]["asxh_scrape"]["deadlines"] == ["DagRunQueuedAtDeadline:86400.0"]
+
+
+def test_build_dag_runs_dbt_in_the_one_slot_writer_pool_and_shows_each_model_when_parsed(parsed):
+    tasks = parsed["dags"]["asxh_build"]["tasks"]
+    assert tasks["dbt_build"]["pool"] == "asxh_warehouse_writer"
+    models = {p.stem: p.parent.name for p in (REPO / "dbt_project" / "models").rglob("*.sql")}
+    assert {t.removeprefix("dbt.") for t in tasks if t.startswith("dbt.")} == set(models)
+    for model, layer in models.items():
+        expected = [f"asxh_mart_{model}"] if layer == "marts" else []
+        assert tasks[f"dbt.{model}"]["outlets"] == expected

@@ -8,6 +8,7 @@ never touches what is already stored.
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,24 @@ def test_scrape_writes_no_fetch_log_when_nothing_is_left_to_fetch(site, settings
     assert result.new_pages == result.failed == 0
     assert sorted((settings.raw_dir / "fetch_log").glob("*.jsonl")) == logs
     assert [p for p in site.paths if p.startswith("/xa-hoi/") or p.startswith("/private/")] == []
+
+
+def test_scrape_records_when_it_last_reached_its_sources_when_a_feed_answered(site, settings):
+    result = scrape(settings)
+    assert result.sources_reached == 1
+    last = json.loads((settings.home / pipeline.LAST_SCRAPE_FILE).read_text())
+    assert last["run_id"] == result.run_id
+
+
+def test_scrape_records_no_success_when_no_source_answered(site, settings, tmp_path):
+    sources = tmp_path / "unreachable.yaml"
+    sources.write_text("sources:\n  - name: gone\n    homepage: http://127.0.0.1:9/\n    province: Nghệ An\n"
+                       "    feeds:\n      - http://127.0.0.1:9/rss.xml\n", encoding="utf-8")
+    result = scrape(dataclasses.replace(settings, sources_file=sources))
+    assert result.sources == 1 and result.sources_reached == 0
+    assert not (settings.home / pipeline.LAST_SCRAPE_FILE).exists()
+
+
+def test_scrape_names_the_unknown_source_when_asked_for_one(site, settings):
+    with pytest.raises(ValueError, match="unknown source\\(s\\) nope; sources in .*: local"):
+        pipeline.scrape(settings, only=["nope"])
