@@ -25,30 +25,79 @@ def _setup_logging(verbose: bool) -> None:
     )
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
-    """Facts of one article file, one JSON object per line (the public extractor contract)."""
-    from extract.facts import extract_facts
+def _read_article(path: Path):
+    """(article, text) of one .html/.htm page or plain-text article file."""
     from extract.fetch import decode_html
     from extract.pages import parse_article, parse_text_article
 
-    path = Path(args.file)
-    if not path.exists():
-        print(f"asxh extract: no such file: {path}", file=sys.stderr)
-        return 2
     raw = path.read_bytes()
     if path.suffix.lower() in (".html", ".htm"):
         article = parse_article(decode_html(raw))
-        text = article.text
-    else:
-        text = raw.decode("utf-8-sig")
-        article = parse_text_article(text)
-    published = date.fromisoformat(args.published) if args.published else article.published
-    for fact in extract_facts(text, published, args.province):
-        out = fact.to_json()
-        if args.url:
-            out["url"] = args.url  # provenance, as the warehouse keeps it
+        return article, article.text
+    text = raw.decode("utf-8-sig")
+    return parse_text_article(text), text
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Facts of article files, one JSON object per line (the public extractor contract); with
+    several files each fact carries its `file`. The gazetteer is loaded once for all of them."""
+    from extract.areas import Gazetteer
+    from extract.facts import extract_facts
+
+    gazetteer = None
+    status = 0
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            print(f"asxh extract: no such file: {path}", file=sys.stderr)
+            status = 2
+            continue
+        try:
+            article, text = _read_article(path)
+            gazetteer = gazetteer or Gazetteer.load()
+            published = date.fromisoformat(args.published) if args.published else article.published
+            facts = extract_facts(text, published, args.province, gazetteer)
+        except Exception as exc:  # noqa: BLE001 - one bad file is reported, the others still run
+            log.error("%s: %s: %s", path, exc.__class__.__name__, exc)
+            status = 1
+            continue
+        if article.cut_reason:
+            log.warning("%s: %s", path, article.cut_reason)
+        for fact in facts:
+            out = fact.to_json()
+            if len(args.files) > 1:
+                out["file"] = str(path)
+            if args.url:
+                out["url"] = args.url  # provenance, as the warehouse keeps it
+            print(json.dumps(out, ensure_ascii=False))
+    return status
+
+
+def cmd_article(args: argparse.Namespace) -> int:
+    """Page -> article: one JSON object per file (file, title, published, published_source,
+    author, text, and cut_reason when the page went over the page budget)."""
+    status = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            article, text = _read_article(path)
+        except Exception as exc:  # noqa: BLE001 - a missing or unreadable file is reported, the rest go on
+            log.error("%s: %s: %s", path, exc.__class__.__name__, exc)
+            status = 1
+            continue
+        body = "\n\n".join(article.paragraphs)
+        out = {
+            "file": str(path),
+            "title": article.title,
+            "published": article.published.isoformat() if article.published else None,
+            "published_source": article.published_source,
+            "author": article.author,
+            "text": body,
+        }
+        if article.cut_reason:
+            out["cut_reason"] = article.cut_reason
         print(json.dumps(out, ensure_ascii=False))
-    return 0
+    return status
 
 
 def cmd_scrape(args: argparse.Namespace) -> int:
@@ -199,12 +248,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("extract", help="print the facts of one article file (.html or .txt) as JSON lines")
-    p.add_argument("file")
+    p = sub.add_parser("extract", help="print the facts of article files (.html or .txt) as JSON lines")
+    p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--url", help="the page's URL, added to each fact for provenance")
     p.add_argument("--published", help="publication date YYYY-MM-DD, if the file does not say")
     p.add_argument("--province", help="the outlet's province: the default place of its figures")
     p.set_defaults(func=cmd_extract)
+    p = sub.add_parser("article", help="print the article of each page (.html) or text file as one JSON line")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_article)
 
     sub.add_parser("scrape", help="fetch new articles of every source into the raw archive").set_defaults(func=cmd_scrape)
     p = sub.add_parser("process", help="extract archived articles not yet staged")
