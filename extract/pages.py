@@ -54,7 +54,7 @@ _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _DROP_TAGS = (
     "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "select",
     "textarea", "button", "input", "option", "map", "audio", "video", "source", "picture", "img", "link", "meta",
-    "head", "title", "base",
+    "head", "title", "base", "rt", "rp",  # rt, rp: the reading aids of <ruby> annotations
 )
 _CHROME_TAGS = frozenset(("nav", "aside", "footer", "dialog", "menu"))
 # Class/id words of chrome. Distinctive stems match anywhere in the name ("commentlist",
@@ -64,7 +64,7 @@ _CHROME_STEMS = (
     "cookie", "consent", "advert", "sponsor", "widget", "popup", "paywall", "subscri", "byline", "caption",
     "lienquan", "lien-quan", "lien_quan", "tinkhac", "tin-khac", "cungchuyenmuc", "cung-chuyen-muc",
     "quangcao", "quang-cao", "docnhieu", "doc-nhieu", "xemnhieu", "xem-nhieu", "thoitiet", "thoi-tiet",
-    "most-read", "mostread", "most-popular", "trending", "recommend", "readmore", "read-more", "see-also",
+    "most-read", "mostread", "most-popular", "trending", "recommend", "see-also",
     "also-read", "screen-reader", "sr-only", "visually-hidden", "skip-link", "author-bio", "authorbio",
     "about-author", "author-box", "post-nav", "postnav", "pagination", "masthead", "navbar", "toolbar",
 )
@@ -267,7 +267,9 @@ def _title_candidates(root: etree._Element, meta: dict[str, str]) -> list[str]:
 
 
 def _name_of(el: etree._Element) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    name = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    # The Elementor page builder calls every block of a page, the article's too, a "widget".
+    return name.replace("elementor-widget", "elementor-block") if "elementor" in name else name
 
 
 # ---------------------------------------------------------------- reading
@@ -336,6 +338,10 @@ def _strip_chrome(body: etree._Element, heading: etree._Element | None, stats: d
     article in a "widget" or a "sidebar" column."""
     keep: set = {body}
     marked = [el for el in body.iter() if el.tag in ("article", "main") or el.get("itemprop") == "articleBody" or _BODY_NAME.search(_name_of(el))]
+    # Only the marked elements that hold a good part of the prose: a related list's teasers are
+    # <article>s too.
+    top = max((stats[el].prose for el in marked), default=0)
+    marked = [el for el in marked if stats[el].prose >= 0.3 * top and stats[el].prose]
     for el in [*marked, heading] if heading is not None else marked:
         while el is not None and el not in keep:
             keep.add(el)
@@ -428,7 +434,7 @@ def _choose_body(body: etree._Element, stats: dict[etree._Element, _Stats]) -> l
     if stats[node].prose == 0:
         return [body]
     chosen = [node]
-    for _ in range(2):
+    for _ in range(4):
         parent = chosen[0].getparent()
         if parent is None or chosen[0] is body:
             break
@@ -436,26 +442,26 @@ def _choose_body(body: etree._Element, stats: dict[etree._Element, _Stats]) -> l
         first, last = siblings.index(chosen[0]), siblings.index(chosen[-1])
         lo, hi = first, last
         i = first - 1
-        while i >= 0 and _kind(stats[siblings[i]]) != "stop":
-            if _kind(stats[siblings[i]]) == "prose":
+        while i >= 0 and (kind := _kind(stats[siblings[i]])) != "stop":
+            if kind == "prose":
                 lo = i
             i -= 1
         i = last + 1
-        while i < len(siblings) and _kind(stats[siblings[i]]) != "stop":
-            if _kind(stats[siblings[i]]) == "prose":
+        while i < len(siblings) and (kind := _kind(stats[siblings[i]])) != "stop":
+            if kind == "prose":
                 hi = i
             i += 1
-        if lo == first and hi == last:
-            break
+        if lo == 0 and hi == len(siblings) - 1:
+            chosen = [parent]  # the whole parent is article: look at its siblings in turn
+            continue
         chosen = siblings[lo : hi + 1]
-        if len(chosen) == len(siblings):
-            chosen = [parent]
+        break
     return chosen
 
 
 def _kind(s: _Stats) -> str:
     """A sibling of the article: prose that belongs with it, neutral (short, no links), or a stop."""
-    if s.chars and s.links * 3 > s.chars:
+    if s.links > s.prose:
         return "stop"
     return "prose" if s.prose else "neutral"
 
@@ -473,8 +479,8 @@ def _prune(container: etree._Element, stats: dict[etree._Element, _Stats]) -> No
         s = stats.get(el)
         if s is None or not s.chars:
             continue
-        if tag in ("ul", "ol", "div", "section", "table", "dl", "p", "li") and s.links * 2 > s.chars and s.prose == 0:
-            doomed.append(el)
+        if tag in _BLOCK_TAGS and s.links * 2 > s.chars and s.links > s.prose:
+            doomed.append(el)  # a link list, a teaser, a "read also" line
     for el in doomed:
         _remove(el)
 
