@@ -66,15 +66,17 @@ _CHROME_STEMS = (
     "quangcao", "quang-cao", "docnhieu", "doc-nhieu", "xemnhieu", "xem-nhieu", "thoitiet", "thoi-tiet",
     "most-read", "mostread", "most-popular", "trending", "recommend", "see-also",
     "also-read", "screen-reader", "sr-only", "visually-hidden", "skip-link", "author-bio", "authorbio",
-    "about-author", "author-box", "post-nav", "postnav", "pagination", "masthead", "navbar", "toolbar",
+    "about-author", "author-box", "authorbox", "post-nav", "postnav", "pagination", "masthead", "navbar", "toolbar",
+    "footer", "postmetadata", "rating", "affiliate", "copyright", "licence", "license", "next-post", "nextpost",
+    "prev-post", "print-button", "printbutton", "action-bar", "actionbar",
 )
 _CHROME_WORDS = (
     "nav", "navigation", "menu", "footer", "header", "banner", "ads", "ad", "adv", "qc", "tags", "tag",
-    "tagcloud", "keywords", "meta", "print", "rating", "vote", "login", "signin", "register", "search",
+    "tagcloud", "keywords", "meta", "vote", "likes", "toc", "cta", "login", "signin", "register", "search",
     "legend", "pager", "paging", "promo", "hotline", "counter", "author", "date", "time", "datetime",
     "timestamp", "published", "updated", "credit", "copyright", "modal", "overlay", "notice", "alert",
     "popular", "top-news", "more", "prev", "next", "previous", "post-meta", "entry-meta", "article-meta",
-    "entry-footer", "post-footer", "article-footer", "source", "tools", "utility", "utilities", "icons",
+    "source", "tools", "utility", "utilities", "icons",
 )
 _CHROME_NAME = re.compile(
     "|".join(re.escape(s) for s in _CHROME_STEMS)
@@ -355,9 +357,14 @@ def _strip_chrome(body: etree._Element, heading: etree._Element | None, stats: d
         if tag in _CHROME_TAGS:
             if stats[el].prose <= most:
                 doomed.append(el)
-        elif tag == "form" or tag == "header":
-            # A search or comment form, a site's header; but old ASP.NET pages wrap everything in a form.
-            if stats[el].prose <= most:
+        elif tag == "form":
+            # A search or comment form has no prose; but a shop's product form or an old ASP.NET
+            # page's form around everything does.
+            if stats[el].prose < 100:
+                doomed.append(el)
+        elif tag == "header":
+            # The site's header; an article's own header holds its headline, dateline and lead.
+            if stats[el].prose <= most and not any(a.tag == "article" for a in el.iterancestors()):
                 doomed.append(el)
         elif (el.get("role") or "").lower() in _CHROME_ROLES or el.get("hidden") is not None or el.get("aria-hidden") == "true":
             if stats[el].prose <= most:
@@ -433,35 +440,38 @@ def _choose_body(body: etree._Element, stats: dict[etree._Element, _Stats]) -> l
         node = best
     if stats[node].prose == 0:
         return [body]
-    chosen = [node]
-    for _ in range(4):
-        parent = chosen[0].getparent()
-        if parent is None or chosen[0] is body:
+    # The prose siblings of the article, and the short text between them, join it; while nothing
+    # but that surrounds it, the same is asked one level up (short text at the edges stays out:
+    # that is where datelines, bylines and share labels sit).
+    anchor, chosen = node, [node]
+    for _ in range(6):
+        parent = anchor.getparent()
+        if parent is None or anchor is body:
             break
         siblings = [c for c in parent if c in stats]
-        first, last = siblings.index(chosen[0]), siblings.index(chosen[-1])
-        lo, hi = first, last
-        i = first - 1
+        at = siblings.index(anchor)
+        lo = hi = at
+        i = at - 1
         while i >= 0 and (kind := _kind(stats[siblings[i]])) != "stop":
             if kind == "prose":
                 lo = i
             i -= 1
-        i = last + 1
+        left_open = i < 0
+        i = at + 1
         while i < len(siblings) and (kind := _kind(stats[siblings[i]])) != "stop":
             if kind == "prose":
                 hi = i
             i += 1
-        if lo == 0 and hi == len(siblings) - 1:
-            chosen = [parent]  # the whole parent is article: look at its siblings in turn
-            continue
-        chosen = siblings[lo : hi + 1]
-        break
+        chosen = siblings[lo:at] + chosen + siblings[at + 1 : hi + 1]
+        if not (left_open and i >= len(siblings)):
+            break
+        anchor = parent
     return chosen
 
 
 def _kind(s: _Stats) -> str:
     """A sibling of the article: prose that belongs with it, neutral (short, no links), or a stop."""
-    if s.links > s.prose:
+    if s.links > s.prose and s.links > 60:
         return "stop"
     return "prose" if s.prose else "neutral"
 
@@ -479,7 +489,7 @@ def _prune(container: etree._Element, stats: dict[etree._Element, _Stats]) -> No
         s = stats.get(el)
         if s is None or not s.chars:
             continue
-        if tag in _BLOCK_TAGS and s.links * 2 > s.chars and s.links > s.prose:
+        if tag in _BLOCK_TAGS and s.links * 2 > s.chars and s.prose * 2 < s.links:
             doomed.append(el)  # a link list, a teaser, a "read also" line
     for el in doomed:
         _remove(el)
