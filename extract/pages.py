@@ -85,7 +85,7 @@ _CHROME_NAME = re.compile(
 _CHROME_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu", "menubar", "alert"))
 # Names that mark the article's own body: such an element, and what holds it, is never chrome.
 _BODY_NAME = re.compile(
-    r"articlebody|article[-_]?(?:body|content|text|detail)|(?:entry|post|story|news|blog|main)[-_]?(?:content|body|text)|"
+    r"articlebody|article[-_]*(?:body|content|text|detail)|(?:entry|post|story|news|blog|main)[-_]*(?:content|body|text)|"
     r"noi-?dung|chi-?tiet|detail[-_]?content|content[-_]?detail|fck_detail",
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -450,20 +450,28 @@ def _choose_body(body: etree._Element, stats: dict[etree._Element, _Stats]) -> l
             break
         siblings = [c for c in parent if c in stats]
         at = siblings.index(anchor)
-        lo = hi = at
-        i = at - 1
-        while i >= 0 and (kind := _kind(stats[siblings[i]])) != "stop":
-            if kind == "prose":
-                lo = i
-            i -= 1
-        left_open = i < 0
+        # Before the article, a link box between the lead and the body is passed over (and left
+        # out); after it, a link box ends the article: related lists and comments follow there.
+        before: list[etree._Element] = []
+        waiting: list[etree._Element] = []
+        passed_links = False
+        for sibling in reversed(siblings[:at]):
+            kind = _kind(stats[sibling])
+            if kind == "stop":
+                passed_links = True
+            elif kind == "neutral":
+                waiting.append(sibling)
+            else:
+                before += waiting + [sibling]
+                waiting = []
+        hi = at
         i = at + 1
         while i < len(siblings) and (kind := _kind(stats[siblings[i]])) != "stop":
             if kind == "prose":
                 hi = i
             i += 1
-        chosen = siblings[lo:at] + chosen + siblings[at + 1 : hi + 1]
-        if not (left_open and i >= len(siblings)):
+        chosen = before[::-1] + chosen + siblings[at + 1 : hi + 1]
+        if passed_links or i < len(siblings):
             break
         anchor = parent
     return chosen
