@@ -68,7 +68,9 @@ _CHROME_STEMS = (
     "also-read", "screen-reader", "sr-only", "visually-hidden", "skip-link", "author-bio", "authorbio",
     "about-author", "author-box", "authorbox", "post-nav", "postnav", "pagination", "masthead", "navbar", "toolbar",
     "footer", "postmetadata", "rating", "affiliate", "copyright", "licence", "license", "next-post", "nextpost",
-    "prev-post", "print-button", "printbutton", "action-bar", "actionbar",
+    "prev-post", "print-button", "printbutton", "action-bar", "actionbar", "imagedescription", "image-desc",
+    "img-desc", "image-subtitle", "bildunterschrift", "similar", "mostviewed", "most-viewed", "meistgelesen",
+    "popmake", "overlay",
 )
 _CHROME_WORDS = (
     "nav", "navigation", "menu", "footer", "header", "banner", "ads", "ad", "adv", "qc", "tags", "tag",
@@ -82,6 +84,8 @@ _CHROME_NAME = re.compile(
     "|".join(re.escape(s) for s in _CHROME_STEMS)
     + r"|(?:^|[\s_-])(?:" + "|".join(re.escape(w) for w in _CHROME_WORDS) + r")(?=$|[\s_-])",
 )
+# Chrome that is never the article however much prose it holds.
+_NEVER_ARTICLE = frozenset(("comment", "disqus", "popup", "popmake", "modal", "overlay", "cookie", "consent", "newsletter"))
 _CHROME_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu", "menubar", "alert"))
 # Names that mark the article's own body: such an element, and what holds it, is never chrome.
 _BODY_NAME = re.compile(
@@ -374,7 +378,7 @@ def _strip_chrome(body: etree._Element, heading: etree._Element | None, stats: d
         else:
             name = _name_of(el)
             if name.strip() and (m := _CHROME_NAME.search(name)):
-                if stats[el].prose <= most or "comment" in m.group() or "disqus" in m.group():
+                if stats[el].prose <= most or m.group().strip(" _-") in _NEVER_ARTICLE:
                     doomed.append(el)
     for el in doomed:
         _remove(el)  # a doomed element inside another doomed one goes with it; removing it first is harmless
@@ -499,8 +503,16 @@ def _prune(container: etree._Element, stats: dict[etree._Element, _Stats]) -> No
             continue
         if tag in _BLOCK_TAGS and s.links * 2 > s.chars and s.prose * 2 < s.links:
             doomed.append(el)  # a link list, a teaser, a "read also" line
+            # and the head that announces it: "Tin liên quan", "Das könnte Sie auch interessieren"
+            head = el.getprevious()
+            if head is not None and (head.tag in _HEADINGS or (head.tag in _BLOCK_TAGS and _is_label(stats.get(head)))):
+                doomed.append(head)
     for el in doomed:
         _remove(el)
+
+
+def _is_label(s: _Stats | None) -> bool:
+    return s is not None and 0 < s.chars <= 80 and not s.prose
 
 
 def _lines(container: etree._Element, deadline: float) -> tuple[list[str], bool]:
