@@ -108,12 +108,31 @@ _DATELINE = re.compile(
 )
 # Lines that are page furniture wherever they stand: share prompts, "read also" heads, comment
 # counters, print links. Only short lines: a sentence that starts with "Xem thêm" is still text.
+# Heads of what is not the article: related lists, "read also" boxes, contact boxes, sharing.
+# Only whole short lines: a sentence that starts with "Xem thêm" is still text.
+_RELATED_HEADS = (
+    # Vietnamese
+    "xem thêm", "đọc thêm", "tin liên quan", "bài liên quan", "tin cùng chuyên mục", "tin khác", "các tin khác",
+    "tin mới", "tin mới nhất", "tin đọc nhiều", "đọc nhiều", "xem nhiều", "tin nổi bật", "có thể bạn quan tâm",
+    "chia sẻ(?: bài viết)?", "bình luận", "gửi bình luận", "ý kiến bạn đọc", "in bài(?: viết)?", "quảng cáo",
+    # English
+    "share(?: this(?: article| post| story| page)?)?", "share on \\w+", "tweet", "pin it", "email", "print",
+    "read more", "read also", "see also", "related(?: articles| posts| stories| content| news)?",
+    "you (?:may|might) also like", "recommended(?: for you)?", "more (?:on this|from \\w+(?: \\w+)?|stories)",
+    "most (?:read|popular|viewed)", "trending(?: now)?", "latest news", "further reading", "advertisement",
+    "leave a (?:reply|comment)", "comments?", "contact",
+    # German
+    "lesen sie auch", "auch interessant", "das könnte sie auch interessieren", "mehr zum thema", "weitere artikel",
+    "weitere beiträge", "weitere informationen", "weitere infos", "mehr themen", "zum weiterlesen", "schon gelesen",
+    "ähnliche beiträge", "ähnliche artikel", "verwandte artikel", "empfehlungen(?: der redaktion)?", "meistgelesen(?:e artikel)?",
+    "aktuelle meldungen", "top themen", "kontakt", "teilen", "drucken", "anzeige", "werbung", "kommentare?",
+    # French, Spanish, Italian, Polish
+    "à lire aussi", "lire aussi", "voir aussi", "sur le même sujet", "partager", "lea también", "lee también",
+    "notas relacionadas", "te puede interesar", "más noticias", "compartir", "leggi anche", "czytaj także", "czytaj też",
+)
 _FURNITURE_LINE = re.compile(
-    r"^(?:share(?: this(?: article| post| story)?)?|share on \w+|tweet|pin it|email|print|in bài(?: viết)?|"
-    r"chia sẻ(?: bài viết)?|bình luận|gửi bình luận|xem thêm|đọc thêm|tin liên quan|bài liên quan|tin cùng chuyên mục|"
-    r"read more|read also|see also|related(?: articles| posts| stories)?|advertisement|quảng cáo|"
-    r"\d+\s+(?:comments?|bình luận)|(?:facebook|twitter|linkedin|whatsapp|zalo)(?:\s*[|,·]\s*\w+)*)"
-    r"\s*[:.»›>…]*$",
+    r"^[-–—\s]*(?:" + "|".join(_RELATED_HEADS) + r"|\d+\s+(?:comments?|bình luận|kommentare?)|"
+    r"(?:facebook|twitter|linkedin|whatsapp|zalo|x)(?:\s*[|,·/]\s*\w+)*)\s*[-–—:.!?»›>…]*\s*$",
     re.I,
 )
 _READ_ALSO = re.compile(r"^(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|read more|read also|see also|related)\s*[:»›>-]", re.I)
