@@ -135,6 +135,12 @@ _FURNITURE_LINE = re.compile(
     r"(?:facebook|twitter|linkedin|whatsapp|zalo|x)(?:\s*[|,·/]\s*\w+)*)\s*[-–—:.!?»›>…]*\s*$",
     re.I,
 )
+# A photo's credit or caption line: "Ảnh: Minh Hòa", "(Foto: dpa)", "Abbildung 2: ...", "© AFP".
+_CREDIT_LINE = re.compile(
+    r"^[(\[]?\s*(?:(?:ảnh|foto|fotos|photo|photos|bild|bilder|image|images|credit|credits|quelle|source|nguồn|"
+    r"abbildung|abb\.|figure|fig\.|hình)\s*(?:\d+\s*)?[:©]|©|\(c\)\s)",
+    re.I,
+)
 _READ_ALSO = re.compile(r"^(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|read more|read also|see also|related)\s*[:»›>-]", re.I)
 _WS = re.compile(r"\s+")
 
@@ -708,7 +714,7 @@ def parse_article(html: str | bytes) -> Article:
         text = normalize_text(text)
         if text in titles or _DATELINE.fullmatch(text.strip(" |")) or _FURNITURE_LINE.match(text):
             continue
-        if len(text) < 200 and _READ_ALSO.match(text):
+        if len(text) < 200 and (_READ_ALSO.match(text) or _CREDIT_LINE.match(text)):
             continue  # "Xem thêm: <another article's title>"
         if paragraphs and paragraphs[-1] == text:
             continue
