@@ -70,7 +70,7 @@ _CHROME_STEMS = (
     "footer", "postmetadata", "rating", "affiliate", "copyright", "licence", "license", "next-post", "nextpost",
     "prev-post", "print-button", "printbutton", "action-bar", "actionbar", "imagedescription", "image-desc",
     "img-desc", "image-subtitle", "bildunterschrift", "similar", "mostviewed", "most-viewed", "meistgelesen",
-    "popmake", "overlay",
+    "popmake", "overlay", "kommentar", "binhluan", "binh-luan", "y-kien", "ykien",
 )
 _CHROME_WORDS = (
     "nav", "navigation", "menu", "footer", "header", "banner", "ads", "ad", "adv", "qc", "tags", "tag",
@@ -78,14 +78,14 @@ _CHROME_WORDS = (
     "legend", "pager", "paging", "promo", "hotline", "counter", "author", "date", "time", "datetime",
     "timestamp", "published", "updated", "credit", "copyright", "modal", "overlay", "notice", "alert",
     "popular", "top-news", "more", "prev", "next", "previous", "post-meta", "entry-meta", "article-meta",
-    "source", "tools", "utility", "utilities", "icons",
+    "source", "respond", "reply", "replies", "tools", "utility", "utilities", "icons",
 )
 _CHROME_NAME = re.compile(
     "|".join(re.escape(s) for s in _CHROME_STEMS)
     + r"|(?:^|[\s_-])(?:" + "|".join(re.escape(w) for w in _CHROME_WORDS) + r")(?=$|[\s_-])",
 )
 # Chrome that is never the article however much prose it holds.
-_NEVER_ARTICLE = frozenset(("comment", "disqus", "popup", "popmake", "modal", "overlay", "cookie", "consent", "newsletter"))
+_NEVER_ARTICLE = frozenset(("comment", "kommentar", "binhluan", "binh-luan", "disqus", "popup", "popmake", "modal", "overlay", "cookie", "consent", "newsletter"))
 _CHROME_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu", "menubar", "alert"))
 # Names that mark the article's own body: such an element, and what holds it, is never chrome.
 _BODY_NAME = re.compile(
