@@ -710,8 +710,12 @@ def merge_mentions(facts: list[Fact]) -> list[Fact]:
     them. Two mentions with different stated periods are two facts ("5% năm 2015 ... 5% năm 2016").
     """
     merged: list[Fact] = []
+    # Only facts of one table, metric and unit can merge: looking among those alone keeps a long
+    # page's thousands of facts from being compared each with all the others.
+    by_kind: dict[tuple, list[Fact]] = {}
     for f in facts:
-        for g in merged:
+        same_kind = by_kind.setdefault((f.fact_table, f.metric, f.unit), [])
+        for g in same_kind:
             if (
                 g.fact_table == f.fact_table and g.metric == f.metric and g.unit == f.unit
                 and _compatible(g.group, f.group) and _compatible(g.area, f.area)
@@ -725,6 +729,7 @@ def merge_mentions(facts: list[Fact]) -> list[Fact]:
                 break
         else:
             merged.append(f)
+            same_kind.append(f)
     for g in merged:
         g.mentions.sort(key=lambda m: m.span)
     return merged
