@@ -199,6 +199,8 @@ def extract_pending(settings: Settings, force: bool = False) -> ExtractResult:
 def build_staged_article(record: FetchRecord, body: bytes, gazetteer: "areas.Gazetteer") -> dict:
     html = decode_html(body, record.content_type)
     article = parse_article(html)
+    if article.cut_reason:
+        log.warning("%s: over the page budget, %s", record.url, article.cut_reason)
     text = article.text
     reason = skip_reason(text) if article.paragraphs else "no article body found"
     status = "skipped" if reason else "kept"
@@ -215,6 +217,7 @@ def build_staged_article(record: FetchRecord, body: bytes, gazetteer: "areas.Gaz
         "title": article.title,
         "published": article.published.isoformat() if article.published else None,
         "published_source": article.published_source,
+        "cut_reason": article.cut_reason,  # set when the page went over the page budget (extract/pages.py)
         "author": article.author,
         "fetched_at": record.fetched_at,
         "raw_sha256": record.sha256,
