@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -860,6 +861,10 @@ class AreaResolver:
         self._published = published
         self._sentences: list[Sentence] = split_sentences(text)
         self._paragraph_spans = paragraphs(text)
+        # Sorted starts for lookups by position in log time (a long page has thousands of
+        # sentences, places and figures: linear scans per figure made the resolver quadratic).
+        self._sentence_starts = [s.start for s in self._sentences]
+        self._paragraph_starts = [a for a, _ in self._paragraph_spans]
         self._captions = {i for i, (a, b) in enumerate(self._paragraph_spans) if is_caption(text[a:b])}
         self._outlet_context = gazetteer.province_context(province, published) if province else None
         self._outlet = gazetteer.resolve(province, "province", published) if province else None
@@ -876,7 +881,11 @@ class AreaResolver:
         self._layout = layout or Layout.of(text)
         mentions = gazetteer.find_mentions(text, self._outlet_districts())
         self._places = [p for p in self._resolve_places(mentions) if not self._is_predecessor(p)]
+        self._place_starts = [p.start for p in self._places]  # places are in text order
+        self._place_index = {id(p): i for i, p in enumerate(self._places)}
+        self._mentions = [p.mention for p in self._places]
         self._references = self._find_references()
+        self._reference_starts = [r.start for r in self._references]
         self._topics = self._paragraph_topics()
         self._article_place = self._find_article_place()
 
@@ -960,12 +969,21 @@ class AreaResolver:
         on = self._published
         refs: dict[int, AreaRef] = {}
         order = sorted(range(len(mentions)), key=lambda k: (LEVEL_RANK.get(mentions[k].level, 0) == 3, k))
+        # The context grows with each resolved mention: kept up to date here rather than
+        # recomputed from all of them for each (_context_provinces, which it equals).
+        codes: set[int] = set(self._outlet_context.codes) if self._outlet_context else set()
+        current: set[int] = set(self._outlet_context.current) if self._outlet_context else set()
         for k in order:
             m = mentions[k]
-            provinces = self._context_provinces(refs)
+            provinces = _ProvinceContext(frozenset(codes), frozenset(current))
             parent = self._context_parent(mentions, refs, k) if m.level == "commune" else None
             strict = m.level == "commune" and bool(provinces)
-            refs[k] = self._g.resolve_mention(m, on, provinces or None, parent, strict=strict)
+            ref = refs[k] = self._g.resolve_mention(m, on, provinces or None, parent, strict=strict)
+            unit = self._g.unit_of(ref)
+            if unit is not None:
+                codes.add(unit.province_code)
+            if ref.province_code_current is not None:
+                current.add(ref.province_code_current)
         places = []
         for k, m in enumerate(mentions):
             para = self._paragraph_at(m.start)
@@ -1015,11 +1033,15 @@ class AreaResolver:
 
     def _find_references(self) -> list[_Reference]:
         norm = _NormalText.of(self._text)
-        taken = [(p.start, p.end) for p in self._places]
+        taken_starts = [p.start for p in self._places]
+        reach = []  # reach[i]: the furthest end of places 0..i
+        for p in self._places:
+            reach.append(max(reach[-1], p.end) if reach else p.end)
         out = []
         for m in _REFERENCE.finditer(norm.text):
             start, end = norm.span(m.start(), m.end())
-            if any(a <= start < b for a, b in taken):
+            i = bisect_right(taken_starts, start) - 1
+            if i >= 0 and reach[i] > start:
                 continue  # part of a named place
             if _NOT_ONE_UNIT_BEFORE.search(norm.text[max(0, m.start() - 20) : m.start()]):
                 continue
@@ -1037,7 +1059,9 @@ class AreaResolver:
             first_sentences.setdefault(s.paragraph, s)
         for para, s in first_sentences.items():
             inside = [
-                p for p in self._places if s.start <= p.start and p.end <= s.end and p.ref.status != STATUS_NATIONAL
+                p
+                for p in self._places[bisect_left(self._place_starts, s.start) : bisect_right(self._place_starts, s.end)]
+                if p.end <= s.end and p.ref.status != STATUS_NATIONAL
             ]
             if not inside:
                 continue
@@ -1054,22 +1078,14 @@ class AreaResolver:
     # ---- lookups
 
     def _sentence_at(self, pos: int) -> Sentence | None:
-        best = None
-        for s in self._sentences:
-            if s.start <= pos:
-                best = s
-            else:
-                break
+        i = bisect_right(self._sentence_starts, pos) - 1
+        best = self._sentences[i] if i >= 0 else None
         if best is not None and pos > best.end and self._paragraph_at(pos) != best.paragraph:
             return None
         return best
 
     def _paragraph_at(self, pos: int) -> int:
-        index = 0
-        for i, (a, _) in enumerate(self._paragraph_spans):
-            if a <= pos:
-                index = i
-        return index
+        return max(0, bisect_right(self._paragraph_starts, pos) - 1)
 
     def _clause(self, sentence: Sentence, pos: int) -> tuple[int, int]:
         lo, hi = sentence.start, sentence.end
@@ -1083,9 +1099,8 @@ class AreaResolver:
 
     def _chain_head(self, place: _Place) -> _Place:
         """The most specific place of the chain a place belongs to ("thôn Đình, xã Chấn Hưng, huyện ...")."""
-        mentions = [p.mention for p in self._places]
-        k = next(i for i, p in enumerate(self._places) if p is place)
-        chain = [self._places[j] for j in self._chain_indices(mentions, k)] + [place]
+        k = self._place_index[id(place)]
+        chain = [self._places[j] for j in self._chain_indices(self._mentions, k)] + [place]
         return max(chain, key=lambda p: (LEVEL_RANK.get(p.level, 0), -abs(p.start - place.start)))
 
     def _most_specific(self, places: list[_Place], pos: int) -> _Place:
@@ -1094,8 +1109,10 @@ class AreaResolver:
     def _cue_in(self, lo: int, hi: int, start: int, end: int, usable: Callable[[_Place], bool]) -> AreaRef | None:
         """The area given by the nearest place or reference in text[lo:hi]: before the figure
         first (the nearest), else after it; a chain of places counts as its most specific one."""
-        places = [p for p in self._places if lo <= p.start and p.end <= hi and usable(p)]
-        refs = [r for r in self._references if lo <= r.start and r.end <= hi]
+        window = self._places[bisect_left(self._place_starts, lo) : bisect_right(self._place_starts, hi)]
+        places = [p for p in window if p.end <= hi and usable(p)]
+        window_refs = self._references[bisect_left(self._reference_starts, lo) : bisect_right(self._reference_starts, hi)]
+        refs = [r for r in window_refs if r.end <= hi]
         cues: list[_Place | _Reference] = [*places, *refs]
         if not cues:
             return None
@@ -1116,12 +1133,13 @@ class AreaResolver:
                 return p.mention.unit_type == "thành phố" or unit_type.startswith("thành phố")
             return p.level == reference.level
 
-        before = [p for p in self._places if p.end <= pos and usable(p)]
-        same = [p for p in before if of_level(p)]
-        if same:
-            return same[-1].ref
+        # The places before pos, nearest first (they start before it, so only those are read).
+        before = [p for p in self._places[bisect_left(self._place_starts, pos) - 1 :: -1] if p.end <= pos and usable(p)] if pos > 0 else []
+        same = next((p for p in before if of_level(p)), None)
+        if same is not None:
+            return same.ref
         level = "province" if reference.level == "city" else reference.level
-        for p in reversed(before):
+        for p in before:
             if LEVEL_RANK.get(p.level, 0) > LEVEL_RANK[level]:
                 unit = self._g.unit_of(p.ref)
                 above = self._g.ancestor(unit, level) if unit else None

@@ -25,33 +25,107 @@ def _setup_logging(verbose: bool) -> None:
     )
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
-    """Facts of one article file, one JSON object per line (the public extractor contract)."""
-    from extract.facts import extract_facts
+def _read_article(path: Path):
+    """(article, text) of one .html/.htm page or plain-text article file (reading.parse_text_page
+    for text: a ``URL:`` first line, chrome lines, a date line)."""
     from extract.fetch import decode_html
-    from extract.pages import parse_article, parse_text_article
+    from extract.pages import parse_article
+    from extract.reading import parse_text_page
 
-    path = Path(args.file)
-    if not path.exists():
-        print(f"asxh extract: no such file: {path}", file=sys.stderr)
-        return 2
-    if not path.is_file():
-        print(f"asxh extract: not a file: {path} (give one article file, .html or .txt)", file=sys.stderr)
-        return 2
     raw = path.read_bytes()
     if path.suffix.lower() in (".html", ".htm"):
         article = parse_article(decode_html(raw))
-        text = article.text
     else:
-        text = raw.decode("utf-8-sig")
-        article = parse_text_article(text)
-    published = date.fromisoformat(args.published) if args.published else article.published
-    for fact in extract_facts(text, published, args.province):
-        out = fact.to_json()
-        if args.url:
-            out["url"] = args.url  # provenance, as the warehouse keeps it
+        article, _ = parse_text_page(raw.decode("utf-8-sig"))
+    return article, article.text
+
+
+def _explain(fact) -> str:
+    period = f"{fact.period_start}..{fact.period_end}" if fact.period_start or fact.period_end else "no period"
+    why = "; ".join(fact.confidence_reasons) or "metric, place and time read in the figure's own words"
+    return (f"{fact.value} {fact.unit} {fact.fact_table}.{fact.metric} | {fact.area or '-'} ({fact.area_level or '-'}, "
+            f"{fact.area_status}) | {period} ({fact.period_basis}) | group {fact.group or '-'} | "
+            f"confidence {fact.confidence:.2f}: {why} | «{fact.sentence[:120]}»")
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Facts of article files, one JSON object per line (the public extractor contract); with
+    several files each fact carries its `file`. Each file goes through the pipeline's own path
+    (reading.read_page): its URL (--url, or a text file's ``URL:`` line) finds its outlet in the
+    sources registry; --province stands in for a registry entry. The gazetteer is loaded once."""
+    from extract.areas import Gazetteer
+    from extract.pipeline import load_registry
+    from extract.reading import read_page
+    from extract.sources import Source
+
+    gazetteer = None
+    registry = load_registry(Settings.from_env())
+    if args.province:
+        # The outlet's place given by hand: an entry for the file's own (or a stand-in) URL.
+        registry = [Source(name="cli", homepage=args.url or "http://asxh-extract.invalid/", province=args.province), *registry]
+    published = date.fromisoformat(args.published) if args.published else None
+    status = 0
+    for name in args.files:
+        path = Path(name)
+        if not path.exists():
+            print(f"asxh extract: no such file: {path}", file=sys.stderr)
+            status = 2
+            continue
+        if not path.is_file():
+            print(f"asxh extract: not a file: {path} (give article files, .html or .txt)", file=sys.stderr)
+            status = 2
+            continue
+        try:
+            gazetteer = gazetteer or Gazetteer.load()
+            url = args.url or ("http://asxh-extract.invalid/" if args.province else None)
+            reading = read_page(path.read_bytes(), url, registry, gazetteer,
+                                is_html=path.suffix.lower() in (".html", ".htm"), published=published)
+        except Exception as exc:  # noqa: BLE001 - one bad file is reported, the others still run
+            log.error("%s: %s: %s", path, exc.__class__.__name__, exc)
+            status = 1
+            continue
+        if reading.article.cut_reason:
+            log.warning("%s: %s", path, reading.article.cut_reason)
+        if reading.status != "kept":
+            log.info("%s: skipped: %s", path, reading.skip_reason)
+        for fact in reading.facts:
+            if args.explain:
+                print((f"{path}: " if len(args.files) > 1 else "") + _explain(fact))
+                continue
+            out = fact.to_json()
+            if len(args.files) > 1:
+                out["file"] = str(path)
+            if reading.url:
+                out["url"] = reading.url  # provenance, as the warehouse keeps it
+            print(json.dumps(out, ensure_ascii=False))
+    return status
+
+
+def cmd_article(args: argparse.Namespace) -> int:
+    """Page -> article: one JSON object per file (file, title, published, published_source,
+    author, text, and cut_reason when the page went over the page budget)."""
+    status = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            article, text = _read_article(path)
+        except Exception as exc:  # noqa: BLE001 - a missing or unreadable file is reported, the rest go on
+            log.error("%s: %s: %s", path, exc.__class__.__name__, exc)
+            status = 1
+            continue
+        body = "\n\n".join(article.paragraphs)
+        out = {
+            "file": str(path),
+            "title": article.title,
+            "published": article.published.isoformat() if article.published else None,
+            "published_source": article.published_source,
+            "author": article.author,
+            "text": body,
+        }
+        if article.cut_reason:
+            out["cut_reason"] = article.cut_reason
         print(json.dumps(out, ensure_ascii=False))
-    return 0
+    return status
 
 
 def cmd_scrape(args: argparse.Namespace) -> int:
@@ -232,12 +306,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--debug", action="store_true", help="on an error, show the traceback too")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
-    p = sub.add_parser("extract", help="print the facts of one article file (.html or .txt) as JSON lines")
-    p.add_argument("file")
+    p = sub.add_parser("extract", help="print the facts of article files (.html or .txt) as JSON lines")
+    p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--url", help="the page's URL, added to each fact for provenance")
     p.add_argument("--published", help="publication date YYYY-MM-DD, if the file does not say")
     p.add_argument("--province", help="the outlet's province: the default place of its figures")
+    p.add_argument("--explain", action="store_true",
+                   help="one readable line per fact: what was read, and why its confidence is what it is")
     p.set_defaults(func=cmd_extract)
+    p = sub.add_parser("article", help="print the article of each page (.html) or text file as one JSON line")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_article)
 
     p = sub.add_parser("scrape", help="fetch new articles of every source into the raw archive")
     p.add_argument("--source", action="append", dest="sources", help="only this source (repeatable)")

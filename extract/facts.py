@@ -646,8 +646,12 @@ def extract_facts(
         opens_paragraph = s_idx == 0 or sentences[s_idx - 1].paragraph != sentence.paragraph
         sentence_frame = next_frame(sentence.text, exprs, figures, inherited, anywhere=in_headline)
         if in_headline or opens_paragraph:
-            article_frame = next_frame(sentence.text, exprs, figures, article_frame, anywhere=in_headline,
-                                       adverbial=not in_headline)
+            candidate = next_frame(sentence.text, exprs, figures, article_frame, anywhere=in_headline,
+                                   adverbial=not in_headline)
+            # A time after the publication frames nothing that was reported: it is a plan, or the
+            # site's current-date header ("Thứ Bảy, ngày 29 tháng 11 năm 2026") left in the text.
+            if not (published and candidate and candidate.start and candidate.start > published):
+                article_frame = candidate
     return merge_mentions(facts)
 
 
@@ -817,8 +821,12 @@ def merge_mentions(facts: list[Fact]) -> list[Fact]:
     them. Two mentions with different stated periods are two facts ("5% năm 2015 ... 5% năm 2016").
     """
     merged: list[Fact] = []
+    # Only facts of one table, metric and unit can merge: looking among those alone keeps a long
+    # page's thousands of facts from being compared each with all the others.
+    by_kind: dict[tuple, list[Fact]] = {}
     for f in facts:
-        for g in merged:
+        same_kind = by_kind.setdefault((f.fact_table, f.metric, f.unit), [])
+        for g in same_kind:
             if (
                 g.fact_table == f.fact_table and g.metric == f.metric and g.unit == f.unit
                 and _compatible(g.group, f.group) and _compatible(g.area, f.area)
@@ -832,6 +840,7 @@ def merge_mentions(facts: list[Fact]) -> list[Fact]:
                 break
         else:
             merged.append(f)
+            same_kind.append(f)
     for g in merged:
         g.mentions.sort(key=lambda m: m.span)
     return merged

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -199,8 +200,25 @@ def masked_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s < end and start < e for s, e in spans)
+class _SpanSet:
+    """Spans, for "does [start, end) overlap any of them?" in log time: the spans are merged
+    into disjoint sorted intervals once (a page's text has thousands of masked spans and of
+    numbers; scanning them all for each number made find_numbers quadratic)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for s, e in sorted(sp for sp in spans if sp[0] < sp[1]):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self._starts = [s for s, _ in merged]
+        self._ends = [e for _, e in merged]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        # The first interval that ends after `start` is the only one that can overlap [start, end).
+        i = bisect_left(self._ends, start + 1)
+        return i < len(self._starts) and self._starts[i] < end and start < end
 
 
 def _extend(text: str, end: int) -> tuple[int, Decimal, bool, bool, bool]:
@@ -235,11 +253,12 @@ _COMPOUND_PART = re.compile(rf"\s+({_DIGITS})\s*({_SCALE_WORD})", re.IGNORECASE)
 def find_numbers(text: str) -> list[NumberMention]:
     """Every figure in `text` that is not a date, time, year, code, phone number, age or ordinal."""
     masks = masked_spans(text)
+    mask_set = _SpanSet(masks)
     found: list[NumberMention] = []
     taken_until = -1
     for m in _NUMBER_RE.finditer(text):
         start, digits_end = m.span(1)
-        if start < taken_until or _overlaps(start, digits_end, masks):
+        if start < taken_until or mask_set.overlaps(start, digits_end):
             continue
         glued = re.match(r"[^\W\d_]", text[digits_end : digits_end + 1])
         if glued and not _SCALE_RE.match(text, digits_end) and not _CURRENCY_RE.match(text, digits_end):
@@ -278,7 +297,8 @@ def _find_word_numbers(
     text: str, masks: list[tuple[int, int]], digit_numbers: list[NumberMention]
 ) -> list[NumberMention]:
     found = []
-    taken = [(n.start, n.end) for n in digit_numbers]
+    mask_set = _SpanSet(masks)
+    taken = _SpanSet([(n.start, n.end) for n in digit_numbers])
     for m in _WORD_NUMBER_RE.finditer(text):
         raw = m.group(1).rstrip()
         start, end = m.start(1), m.start(1) + len(raw)
@@ -286,9 +306,11 @@ def _find_word_numbers(
         # A lone digit word ("một", "năm" = five or year) or a lone scale is too weak to be a figure.
         if len(words) < 2 and words[0].lower() not in ("mười", "trăm"):
             continue
-        if _overlaps(start, end, masks) or _overlaps(start, end, taken):
+        if mask_set.overlaps(start, end) or taken.overlaps(start, end):
             continue
-        if _VAGUE_BEFORE.search(text, 0, start):
+        # The vague word must end right before the number: a short window is enough (searching
+        # from the text's start made this quadratic).
+        if _VAGUE_BEFORE.search(text, max(0, start - 40), start):
             continue
         # Trailing scale words belong to the number; the noun must follow the whole phrase.
         if not _WORD_NUMBER_NOUN_AFTER.match(text, end):

@@ -239,6 +239,8 @@ def build_staged_article(record: FetchRecord, body: bytes, gazetteer: "areas.Gaz
     reading = read_page(body, record.url, _registry_for(record, registry or []), gazetteer,
                         is_html=True, content_type=record.content_type)
     article = reading.article
+    if article.cut_reason:
+        log.warning("%s: over the page budget, %s", record.url, article.cut_reason)
     return {
         "article_id": article_id(record.key),
         "page_key": record.key,
@@ -249,6 +251,7 @@ def build_staged_article(record: FetchRecord, body: bytes, gazetteer: "areas.Gaz
         "title": article.title,
         "published": article.published.isoformat() if article.published else None,
         "published_source": article.published_source,
+        "cut_reason": article.cut_reason,  # set when the page went over the page budget (extract/pages.py)
         "author": article.author,
         "fetched_at": record.fetched_at,
         "raw_sha256": record.sha256,

@@ -1,47 +1,123 @@
-"""Extraction speed on one core: articles per second and MB/s, for text -> facts and for
-HTML page -> facts, over the demo site and the dev set. Prints numbers; asserts nothing.
+"""Extraction speed on one core, ours beside trafilatura on the same pages, in one run: pages/s
+and MB/s for HTML -> article, HTML -> facts and text -> facts, and a 5 MB page through
+`asxh process`. Prints numbers; asserts nothing.
 
-    .venv/bin/python scripts/benchmark_extract.py [--repeat N]
+    .venv/bin/pip install -e '.[bench]'        # trafilatura, for the comparison only
+    .venv/bin/python scripts/benchmark_extract.py [--repeat N] [--pages DIR ...]
+
+The pages are the repo's own: the demo site's articles and the dev set poured into the three
+page layouts of tests/fixtures/layouts (all Vietnamese); --pages adds the *.html of any folder
+(for HTML -> article only, since such pages need not be Vietnamese). Times are CPU times of
+this process, pinned to one core, so that other work on the machine does not count.
 """
 
 from __future__ import annotations
 
 import argparse
+import html as html_lib
+import json
 import os
 import resource
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
 from extract.areas import Gazetteer
 from extract.facts import extract_facts
 from extract.fetch import decode_html
-from extract.pages import parse_article, parse_text_article
+from extract.pages import parse_article, parse_dateline, parse_text_article
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _bench(name: str, items: list[bytes], work, repeat: int) -> None:
-    total_bytes = sum(len(b) for b in items) * repeat
-    facts = 0
-    started = time.process_time()  # CPU time of this process: one core, whatever else runs
-    for _ in range(repeat):
-        for body in items:
-            facts += work(body)
-    seconds = time.process_time() - started
+def _cpu(work, items: list, repeat: int) -> tuple[float, int]:
+    """CPU seconds for `repeat` passes of work over items, and what work counted (facts) in one pass."""
+    counted = 0
+    started = time.process_time()
+    for r in range(repeat):
+        for item in items:
+            n = work(item)
+            if r == 0:
+                counted += n
+    return time.process_time() - started, counted
+
+
+def _row(name: str, items: list[bytes], seconds: float, repeat: int, counted: str = "") -> tuple[float, float]:
     n = len(items) * repeat
-    print(f"{name:<34} {n:>5} articles  {n / seconds:8.1f} articles/s  {total_bytes / seconds / 1e6:6.2f} MB/s  {facts // repeat:>5} facts")
+    mb = sum(len(b) for b in items) * repeat / 1e6
+    pages_s, mb_s = n / seconds, mb / seconds
+    print(f"| {name:<44} | {len(items):>5} | {pages_s:>9.1f} | {mb_s:>6.2f} | {counted:>7} |")
+    return pages_s, mb_s
+
+
+def _layout_pages() -> list[bytes]:
+    """The dev set's articles in the three page layouts the extractor has no hints for."""
+    pages = []
+    for template in sorted((REPO / "tests/fixtures/layouts").glob("*.html")):
+        for article in sorted((REPO / "tests/fixtures/devset").glob("*.txt")):
+            lines = [line.strip() for line in article.read_text(encoding="utf-8").splitlines() if line.strip()]
+            title, rest = lines[0], lines[1:]
+            dateline = next((line for line in rest[:3] if parse_dateline(line)), "")
+            paragraphs = "\n".join(f"<p>{html_lib.escape(line)}</p>" for line in rest if line != dateline)
+            page = template.read_text(encoding="utf-8").replace("{title}", html_lib.escape(title))
+            pages.append(page.replace("{dateline}", html_lib.escape(dateline)).replace("{paragraphs}", paragraphs).encode("utf-8"))
+    return pages
+
+
+def _big_page(paragraphs: list[str], size: int) -> bytes:
+    """A page of `size` bytes made of the demo site's own paragraphs, over and over."""
+    body, total, i = [], 0, 0
+    while total < size:
+        p = f"<p>{html_lib.escape(paragraphs[i % len(paragraphs)])}</p>\n"
+        body.append(p)
+        total += len(p.encode("utf-8"))
+        i += 1
+    head = "<html><head><meta charset='utf-8'><title>Trang rất dài</title></head><body><article><h1>Trang rất dài</h1><p>15/05/2021</p>"
+    return (head + "".join(body) + "</article></body></html>").encode("utf-8")
+
+
+def _process_big_page(page: bytes) -> tuple[float, dict]:
+    """`asxh process` on an archive holding one page: wall seconds and the staged article."""
+    from extract.archive import FetchRecord, RawArchive
+
+    with tempfile.TemporaryDirectory() as home:
+        archive = RawArchive(Path(home) / "raw")
+        sha = archive.store(page)
+        record = FetchRecord(run_id="20210515T000000Z-bench", source="bench", kind="article", key="bench/big",
+                             url="http://127.0.0.1/big", final_url=None, status=200, fetched_at="2021-05-15T00:00:00+00:00",
+                             sha256=sha, error=None, retryable=False, content_type="text/html; charset=utf-8",
+                             bytes=len(page), province="Vĩnh Phúc")
+        archive.write_log(record.run_id, [record])
+        env = {**os.environ, "ASXH_HOME": home}
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-m", "extract.cli", "process"], env=env, check=True, capture_output=True)
+        seconds = time.monotonic() - started
+        staged = next((Path(home) / "staged" / "articles").glob("*.json"))
+        return seconds, json.loads(staged.read_text(encoding="utf-8"))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pages", action="append", default=[], help="a folder of *.html pages to add (HTML -> article)")
+    parser.add_argument("--big", type=int, default=5_000_000, help="bytes of the long page sent through asxh process")
     args = parser.parse_args()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
 
+    try:
+        import trafilatura
+    except ImportError:
+        trafilatura = None
+
     gazetteer = Gazetteer.load()
-    html_pages = [p.read_bytes() for p in sorted((REPO / "demo_site").rglob("*.htm*")) if "index" not in p.name and "trang-" not in p.name]
+    demo = [p.read_bytes() for p in sorted((REPO / "demo_site").rglob("*.htm*")) if "index" not in p.name and "trang-" not in p.name]
+    vietnamese = demo + _layout_pages()
+    extra = [p.read_bytes() for folder in args.pages for p in sorted(Path(folder).glob("*.htm*"))]
     texts = [p.read_bytes() for p in sorted((REPO / "tests/fixtures/devset").glob("*.txt"))]
     texts += [p.read_bytes() for p in sorted((REPO / "tests/fixtures/seed").glob("*.txt"))]
+    extract_facts("Huyện Vĩnh Tường có 1.234 hộ nghèo.", None, None, gazetteer)  # warm the gazetteer's tries
 
     def text_to_facts(body: bytes) -> int:
         text = body.decode("utf-8")
@@ -55,10 +131,35 @@ def main() -> None:
         parse_article(decode_html(body))
         return 0
 
-    print(f"one core, {args.repeat} repeats, CPU time")
-    _bench("text -> facts (dev set + seed)", texts, text_to_facts, args.repeat)
-    _bench("HTML page -> facts (demo site)", html_pages, html_to_facts, args.repeat)
-    _bench("HTML page -> article only", html_pages, html_to_article, args.repeat)
+    def trafilatura_article(body: bytes) -> int:
+        trafilatura.extract(decode_html(body))  # the same decoded text ours gets
+        return 0
+
+    print(f"one core, {args.repeat} repeats, CPU time; MB are of the input (HTML or text) as stored\n")
+    print(f"| {'':<44} | pages | pages/s   | MB/s   | facts   |")
+    print(f"|{'-' * 46}|-------|-----------|--------|---------|")
+    sets = [("Vietnamese pages (demo site + dev set layouts)", vietnamese)]
+    if extra:
+        sets.append((f"pages of {', '.join(args.pages)}", extra))
+    for label, pages in sets:
+        ours_s, _ = _cpu(html_to_article, pages, args.repeat)
+        ours, _ = _row(f"HTML -> article, ours: {label}", pages, ours_s, args.repeat)
+        if trafilatura is not None:
+            theirs_s, _ = _cpu(trafilatura_article, pages, args.repeat)
+            theirs, _ = _row(f"HTML -> article, trafilatura {trafilatura.__version__}", pages, theirs_s, args.repeat)
+            print(f"| {'  ratio ours / trafilatura':<44} |       | {ours / theirs:>8.2f}x |        |         |")
+    seconds, facts = _cpu(html_to_facts, vietnamese, args.repeat)
+    _row("HTML -> facts, ours: Vietnamese pages", vietnamese, seconds, args.repeat, str(facts))
+    seconds, facts = _cpu(text_to_facts, texts, args.repeat)
+    _row("text -> facts, ours: dev set + seed texts", texts, seconds, args.repeat, str(facts))
+    if trafilatura is None:
+        print("\n(trafilatura is not installed: pip install -e '.[bench]' for the comparison)")
+
+    paragraphs = [p for page in demo for p in parse_article(decode_html(page)).paragraphs]
+    big = _big_page(paragraphs, args.big)
+    seconds, staged = _process_big_page(big)
+    print(f"\n{len(big) / 1e6:.1f} MB page through `asxh process`: {seconds:.1f} s wall, {len(staged['facts'])} facts, "
+          f"{len(staged['text']) / 1e6:.2f} M characters of text; cut: {staged.get('cut_reason')}")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

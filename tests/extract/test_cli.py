@@ -66,3 +66,34 @@ def test_asxh_extract_fails_clearly_when_file_is_missing(tmp_path):
 def test_asxh_extract_adds_the_url_to_each_fact_when_given():
     facts = _extract(str(SEED_TEXT), "--url", "https://example.invalid/bai-viet.html")
     assert facts and all(f["url"] == "https://example.invalid/bai-viet.html" for f in facts)
+
+
+def test_asxh_extract_tags_each_fact_with_its_file_when_given_many_files():
+    page = DEMO_SITE / "baovinhphuc/xa-hoi/vinh-tuong-tang-cuong-vai-tro-lanh-dao-an-sinh-xa-hoi.html"
+    facts = _extract(str(SEED_TEXT), str(page))
+    assert {f["file"] for f in facts} == {str(SEED_TEXT), str(page)}
+    alone = _extract(str(page))
+    assert [f["value"] for f in facts if f["file"] == str(page)] == [f["value"] for f in alone]
+
+
+def test_asxh_extract_goes_on_with_the_other_files_when_one_is_missing(tmp_path):
+    completed = subprocess.run([ASXH, "extract", str(tmp_path / "nope.txt"), str(SEED_TEXT)], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 2
+    assert "no such file" in completed.stderr
+    assert completed.stdout.strip(), "the seed article's facts are still printed"
+
+
+def test_asxh_article_prints_one_json_object_per_file_with_the_contract_fields(tmp_path):
+    page = DEMO_SITE / "baovinhphuc/xa-hoi/vinh-tuong-tang-cuong-vai-tro-lanh-dao-an-sinh-xa-hoi.html"
+    other = tmp_path / "trang.html"
+    other.write_text("<html><head><title>Tin ngắn - Báo X</title></head><body><nav><a href='/'>Trang chủ</a></nav>"
+                     "<div><h1>Tin ngắn</h1><p>Ngày 12/3/2024, xã A trao 120 suất quà cho hộ nghèo trên địa bàn xã.</p></div></body></html>",
+                     encoding="utf-8")
+    completed = subprocess.run([ASXH, "article", str(page), str(other)], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    objects = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert [o["file"] for o in objects] == [str(page), str(other)]
+    for o in objects:
+        assert {"file", "title", "published", "published_source", "author", "text"} <= set(o)
+    assert objects[1]["title"] == "Tin ngắn"
+    assert "120 suất quà" in objects[1]["text"] and "Trang chủ" not in objects[1]["text"]

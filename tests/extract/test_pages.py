@@ -94,3 +94,76 @@ def test_parse_article_reads_table_rows_as_sentences_with_column_units():
     article = parse_article(html)
     assert "Huyện Diễn Châu: Dư nợ 612,4 tỷ đồng; Số hộ còn dư nợ 15.320 hộ; Tỷ lệ nợ quá hạn 0,12%." in article.paragraphs
     assert "Dư nợ tại một số huyện" in article.paragraphs
+
+
+def _article_page(body: str, head: str = "") -> str:
+    return f"<html><head><title>Bài báo - Báo tỉnh</title>{head}</head><body>{body}</body></html>"
+
+
+_SENTENCES = [
+    "Năm 2023, toàn huyện có 1.250 hộ nghèo được vay vốn ưu đãi để phát triển sản xuất và chăn nuôi.",
+    "Ngân hàng Chính sách xã hội huyện đã giải ngân 45 tỷ đồng cho các hộ cận nghèo và hộ mới thoát nghèo.",
+    "Các xã vùng cao được ưu tiên nguồn vốn để hỗ trợ người dân làm nhà ở và cải tạo vườn tạp.",
+    "Đến cuối năm, tỷ lệ hộ nghèo của huyện giảm còn 3,2%, vượt chỉ tiêu Nghị quyết đề ra.",
+]
+_CHROME = (
+    "<nav><a href='/'>Trang chủ</a> <a href='/xh'>Xã hội</a></nav>"
+    "<div class='sidebar'><h3>Đọc nhiều</h3><ul><li><a href='/1'>Trao 9.999 suất quà cho hộ khó khăn dịp Tết</a></li>"
+    "<li><a href='/2'>Giải ngân 888 tỷ đồng vốn vay chính sách năm nay</a></li></ul></div>"
+)
+
+
+def test_parse_article_reads_text_in_divs_and_br_runs_when_page_has_no_p():
+    body = "<div class='noi-dung'>" + "<br>".join(_SENTENCES[:2]) + "<div>" + _SENTENCES[2] + "</div><span>" + _SENTENCES[3] + "</span></div>"
+    article = parse_article(_article_page(_CHROME + "<h1>Bài báo</h1>" + body))
+    assert article.paragraphs == _SENTENCES
+
+
+def test_parse_article_keeps_lead_and_body_when_article_spans_sibling_blocks():
+    page = _article_page(
+        _CHROME + "<div class='wrap'><h1>Bài báo</h1><div class='sapo'>" + _SENTENCES[0] + "</div>"
+        "<div class='share'>Chia sẻ <a href='/fb'>Facebook</a> <a href='/zalo'>Zalo</a></div>"
+        "<div class='body'><p>" + "</p><p>".join(_SENTENCES[1:]) + "</p></div>"
+        "<div class='tin-lien-quan'><a href='/3'>Hơn 7.777 hộ thoát nghèo trong năm qua ở các huyện</a></div></div>"
+    )
+    article = parse_article(page)
+    assert article.paragraphs == _SENTENCES
+
+
+def test_parse_article_drops_comments_read_also_and_captions_when_inside_article():
+    page = _article_page(
+        "<article><h1>Bài báo</h1><p>" + _SENTENCES[0] + "</p>"
+        "<figure><img src='a.jpg'><figcaption>Trao 555 suất quà cho hộ nghèo. Ảnh: Minh Hòa</figcaption></figure>"
+        "<p>" + _SENTENCES[1] + "</p><p>Xem thêm: <a href='/4'>Huyện B hỗ trợ 666 hộ làm nhà</a></p>"
+        "<p>" + "</p><p>".join(_SENTENCES[2:]) + "</p>"
+        "<div id='comments'><p>Bạn đọc Nguyễn Văn A: xã tôi có 444 hộ nghèo mà chưa ai được hỗ trợ vay vốn.</p></div></article>"
+    )
+    text = parse_article(page).text
+    for sentence in _SENTENCES:
+        assert sentence in text
+    for chrome in ("555", "666", "444", "Xem thêm"):
+        assert chrome not in text
+
+
+def test_parse_article_keeps_layout_table_cells_as_paragraphs_when_cells_are_long():
+    cell = " ".join(_SENTENCES[:2])  # over 120 characters: a layout table, not a data table
+    page = _article_page("<table><tr><td><h1>Bài báo</h1></td></tr><tr><td>" + cell + "</td><td>" + " ".join(_SENTENCES[2:]) + "</td></tr></table>")
+    article = parse_article(page)
+    assert article.paragraphs == [cell, " ".join(_SENTENCES[2:])]
+
+
+def test_parse_article_takes_meta_publication_time_over_a_dateline():
+    head = "<meta property='article:published_time' content='2024-03-12T08:00:00+07:00'>"
+    article = parse_article(_article_page("<h1>Bài báo</h1><p>01/01/2020</p><p>" + _SENTENCES[0] + "</p>", head))
+    assert (article.published, article.published_source) == (date(2024, 3, 12), "meta")
+
+
+def test_parse_article_records_the_cut_when_page_is_over_the_text_budget(monkeypatch):
+    import extract.pages as pages
+
+    monkeypatch.setattr(pages, "MAX_TEXT_CHARS", 250)
+    page = _article_page("<article><h1>Bài báo</h1>" + "".join(f"<p>{s}</p>" for s in _SENTENCES * 3) + "</article>")
+    article = parse_article(page)
+    assert article.cut_reason and "250" in article.cut_reason
+    assert 0 < sum(len(p) + 2 for p in article.paragraphs) <= 250
+    assert parse_article(_article_page("<p>" + _SENTENCES[0] + "</p>")).cut_reason is None
