@@ -218,7 +218,7 @@ _LEVEL_AFTER_CHANGE = re.compile(r"(?:xuống|lên|còn|từ)\s*(?:còn|mức|t�
 _COMPARISON_AFTER = re.compile(r"^[^;.]{0,40}?so (?:với|cùng kỳ)", re.I)
 _TARGET = re.compile(
     rf"{W}(?:phấn đấu|mục tiêu|chỉ tiêu|dự kiến|định hướng|kế hoạch (?:năm|giai đoạn|đề ra)|đề ra|sẽ|cần|yêu cầu|tiêu chí|"
-    rf"phải đạt|đặt ra|nhằm đạt|hướng tới){E}",
+    rf"phải đạt|phải có|đặt ra|nhằm đạt|hướng tới){E}",
     re.I,
 )
 # Names that hold a target word: "Chương trình mục tiêu quốc gia giảm nghèo bền vững".
@@ -481,7 +481,9 @@ def _is_target(text: str, c: _Candidate, clause_start: int) -> bool:
         return True  # the poverty line is a criterion, not a transfer
     if _POLICY_LIMIT.search(text, max(clause_start, c.number.start - 60), c.number.start) and re.search(r"vay|cho vay|mức", text[clause_start:c.number.start], re.I):
         return True
-    before = _PROGRAMME_NAME.sub(" ", text[clause_start:c.number.start])
+    # A target or criterion governs the clauses that list what it asks for ("xã đạt chuẩn phải
+    # có tỷ lệ ... từ 85% trở lên; tỷ lệ trẻ em suy dinh dưỡng từ 13,9% đến 31%").
+    before = _PROGRAMME_NAME.sub(" ", text[c.sentence.start:c.number.start])
     targets = list(_TARGET.finditer(before))
     if not targets or _PLAN_AFTER.match(text, c.end):
         return False

@@ -34,7 +34,7 @@ def _one_error_line(completed: subprocess.CompletedProcess) -> str:
         (["export", "fct_households", "--format", "xlsx"], "argument --format: invalid choice: 'xlsx'"),
         (["scrape", "--nope"], "unrecognized arguments: --nope"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
-        (["extract"], "the following arguments are required: file"),
+        (["extract"], "the following arguments are required: FILE"),
         (["run", "--timeout", "soon"], "argument --timeout: invalid float value: 'soon'"),
     ],
 )
