@@ -128,9 +128,9 @@ def export_table(settings: Settings, table: str, fmt: str, out: Path | None = No
         tables = available_tables(con)
         if table not in tables:
             raise ValueError(f"no table {table!r} in the warehouse; available: {', '.join(tables)}")
-        path = _target(settings, table, fmt, out)
+        path, made = _target(settings, table, fmt, out)
         # Written under a temporary name, then renamed: a failed or running export never leaves a
-        # half-written file under the name a reader expects.
+        # half-written file under the name a reader expects, nor the folders it made for it.
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
         try:
             if fmt == "sdmx-csv":
@@ -138,26 +138,35 @@ def export_table(settings: Settings, table: str, fmt: str, out: Path | None = No
             else:
                 rows = _copy(con, table, fmt, tmp)
             os.replace(tmp, path)
-        finally:
+        except BaseException:
             tmp.unlink(missing_ok=True)
+            for folder in made:
+                try:
+                    folder.rmdir()  # only when empty: never anything that was not ours
+                except OSError:
+                    break
+            raise
     return ExportResult(table=table, format=fmt, path=path, rows=rows)
 
 
-def _target(settings: Settings, table: str, fmt: str, out: Path | None) -> Path:
-    """Where the export goes. Only the default exports/ folder is created: a folder the user
-    named must exist already, so that a typo never leaves new folders behind."""
-    if out is None:
-        path = default_path(settings, table, fmt)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path
-    path = Path(out)
+def _target(settings: Settings, table: str, fmt: str, out: Path | None) -> tuple[Path, list[Path]]:
+    """Where the export goes, and the folders made for it (missing folders of --out are made, as
+    exports/ is; export_table removes them again when the export fails). Checked first: --out
+    must name a file, under folders that are folders and can be written."""
+    path = Path(out) if out else default_path(settings, table, fmt)
     if path.is_dir():
         raise ValueError(f"--out {path} is a folder; give the file to write, e.g. {path / (table + '.' + FORMATS[fmt])}")
-    if not path.parent.is_dir():
-        raise ValueError(f"--out {path}: folder {path.parent} does not exist (export creates no folders)")
-    if not os.access(path.parent, os.W_OK):
-        raise ValueError(f"--out {path}: folder {path.parent} is not writable")
-    return path
+    missing = []
+    folder = path.parent
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    if not folder.is_dir():
+        raise ValueError(f"--out {path}: {folder} is a file, not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValueError(f"--out {path}: folder {folder} is not writable")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path, missing  # deepest first
 
 
 def _copy(con, table: str, fmt: str, path: Path) -> int:

@@ -61,10 +61,10 @@ def test_cli_export_refuses_a_folder_as_out_when_given_one(built_warehouse, tmp_
     assert f"--out {tmp_path} is a folder" in line
 
 
-def test_cli_export_creates_no_folder_when_the_out_folder_is_missing(built_warehouse, tmp_path):
-    out = tmp_path / "a" / "b" / "fct_households.csv"
-    line = _one_error_line(_asxh("export", "fct_households", "--out", str(out), home=built_warehouse.home))
-    assert f"folder {out.parent} does not exist" in line
+def test_cli_export_leaves_no_folder_behind_when_the_export_fails(built_warehouse, tmp_path):
+    out = tmp_path / "a" / "b" / "dim_area.sdmx.csv"
+    line = _one_error_line(_asxh("export", "dim_area", "--format", "sdmx-csv", "--out", str(out), home=built_warehouse.home))
+    assert "sdmx-csv needs a fact table" in line
     assert list(tmp_path.iterdir()) == []
 
 
