@@ -63,6 +63,7 @@ _CHROME_TAGS = frozenset(("nav", "aside", "footer", "dialog", "menu"))
 # "post-share-bar"); short words only as a whole word of it ("nav", but not "canvas").
 _CHROME_STEMS = (
     "comment", "disqus", "sidebar", "breadcrumb", "newsletter", "related", "share", "sharing", "social",
+    "topbar", "top-bar", "ticker",  # market prices, weather and the date above the masthead
     "cookie", "consent", "advert", "sponsor", "widget", "popup", "paywall", "subscri", "byline", "caption",
     "lienquan", "lien-quan", "lien_quan", "tinkhac", "tin-khac", "cungchuyenmuc", "cung-chuyen-muc",
     "quangcao", "quang-cao", "docnhieu", "doc-nhieu", "xemnhieu", "xem-nhieu", "thoitiet", "thoi-tiet",
