@@ -99,6 +99,21 @@ def _tet_year(names: str, year: str | None, published: date | None) -> int | Non
     return None
 
 
+def _day(day: str, month: str, year: str | None, pub: date | None, ref_year: int | None) -> date | None:
+    """A day of a date line: without its year, of the publication's year (else ref_year), and
+    "ngày 28/12" in a January paper is last December."""
+    y = int(year) if year else (pub.year if pub else ref_year)
+    if y is None:
+        return None
+    try:
+        d = date(y, int(month), int(day))
+    except ValueError:
+        return None
+    if pub and d > pub and not year:
+        d = date(y - 1, d.month, d.day)
+    return d
+
+
 def _period(kind: str, m: re.Match[str], published: date | None, ref_year: int | None = None) -> Period | None:
     pub = published
     if kind == "since_year":
@@ -130,16 +145,8 @@ def _period(kind: str, m: re.Match[str], published: date | None, ref_year: int |
             return None
         return Period(date(year, 1, 1), date(year, 1, 1), True)
     if kind == "day":
-        year = int(m.group(3)) if m.group(3) else (pub.year if pub else ref_year)
-        if year is None:
-            return None
-        try:
-            d = date(year, int(m.group(2)), int(m.group(1)))
-        except ValueError:
-            return None
-        if pub and d > pub and not m.group(3):
-            d = date(year - 1, d.month, d.day)  # "ngày 28/12" in a January paper is last December
-        return Period(d, d, True)
+        d = _day(m.group(1), m.group(2), m.group(3), pub, ref_year)
+        return Period(d, d, True) if d else None
     if kind == "since_start_of_year":
         year = int(m.group(1)) if m.group(1) else (pub.year if pub else ref_year)
         if year is None:
@@ -177,16 +184,8 @@ def _period(kind: str, m: re.Match[str], published: date | None, ref_year: int |
             return None
         return Period(d, d, True)
     if kind == "as_of_day":
-        year = pub.year if pub else ref_year
-        if year is None:
-            return None
-        try:
-            d = date(year, int(m.group(2)), int(m.group(1)))
-        except ValueError:
-            return None
-        if pub and d > pub:
-            d = date(year - 1, d.month, d.day)
-        return Period(d, d, True)
+        d = _day(m.group(1), m.group(2), None, pub, ref_year)
+        return Period(d, d, True) if d else None
     if kind == "as_of_year_end":
         d = _year_end(int(m.group(1)))
         return Period(d, d, True)
