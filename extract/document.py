@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from extract.pages import HEADER_COUNT, HEADER_UNIT  # the column headers an HTML table has too
 from extract.sentences import paragraphs
 
 _DATE_ONLY = re.compile(r"^[\W\d]*(?:(?:thứ\s+\S+|chủ nhật|ngày|ngày đăng|cập nhật)[\W\d]*)*$", re.I)
@@ -90,8 +91,6 @@ _CELL_MAX_CHARS = 60
 _NUMERIC_CELL = re.compile(r"^[\d.,\s]+%?$")
 _ORDINAL = re.compile(r"^\d{1,2}$")
 _LABEL_HEADERS = re.compile(r"^(?:s?tt|số tt|đơn vị|tên đơn vị|địa phương|địa bàn|huyện|xã|phường|tỉnh|huyện, thành phố|huyện/thành phố|huyện, thị xã, thành phố)$", re.I)
-_UNIT_IN_HEADER = re.compile(r"^(?P<name>.*?)\s*\((?P<unit>[^)]{1,20})\)\s*$")
-_COUNTED_IN_HEADER = re.compile(r"^(?:Số|Tổng số)\s+(?P<noun>lượt hộ|lượt người|hộ|người|thẻ|sổ|suất quà|suất|lao động|đối tượng|nhà|khách hàng)(?![\wà-ỹ])", re.I)
 _MIN_ROWS = 2
 
 
@@ -106,11 +105,11 @@ def _column_names(header: list[str], n: int) -> list[tuple[str, str]] | None:
     cells = [c for c in header if not _LABEL_HEADERS.match(c.strip()) and not re.search(r"\d", c)]
 
     def leaf(cell: str, group: str = "") -> tuple[str, str]:
-        m = _UNIT_IN_HEADER.match(cell)
+        m = HEADER_UNIT.match(cell)
         name, unit = (m["name"], m["unit"]) if m else (cell, "")
         if group:
             name = f"{name} {group[:1].lower()}{group[1:]}"
-        if not unit and (counted := _COUNTED_IN_HEADER.match(name)):
+        if not unit and (counted := HEADER_COUNT.match(name)):
             unit = counted["noun"]
         return name.strip(), unit.strip()
 

@@ -585,8 +585,8 @@ def _lines(container: etree._Element, deadline: float) -> tuple[list[str], bool]
 
 
 _UNIT_TYPES = {"tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
-_HEADER_COUNT = re.compile(r"^(?:Số|Tổng số)\s+(?P<noun>lượt hộ|lượt người|hộ|người|thẻ BHYT|thẻ|sổ BHXH|sổ|suất quà|suất|lao động|đối tượng|nhà|căn nhà|khách hàng)(?![\wà-ỹ])", re.I)
-_HEADER_UNIT = re.compile(r"^(?P<name>.*?)\s*\((?P<unit>[^)]{1,20})\)\s*$")
+HEADER_COUNT = re.compile(r"^(?:Số|Tổng số)\s+(?P<noun>lượt hộ|lượt người|hộ|người|thẻ BHYT|thẻ|sổ BHXH|sổ|suất quà|suất|lao động|đối tượng|nhà|căn nhà|khách hàng)(?![\wà-ỹ])", re.I)
+HEADER_UNIT = re.compile(r"^(?P<name>.*?)\s*\((?P<unit>[^)]{1,20})\)\s*$")
 
 
 def _cell_text(el: etree._Element) -> str:
@@ -606,12 +606,12 @@ def _linearize_table(table: etree._Element) -> None:
     header, body = rows[0], rows[1:]
     columns = []
     for name in header:
-        m = _HEADER_UNIT.match(name)
+        m = HEADER_UNIT.match(name)
         if m:
             columns.append((m["name"], m["unit"]))
         else:
             # "Số hộ còn dư nợ" counts households: the cell reads "15.320 hộ".
-            counted = _HEADER_COUNT.match(name)
+            counted = HEADER_COUNT.match(name)
             columns.append((name, counted["noun"] if counted else ""))
     replacement = []
     caption = table.find("caption")
