@@ -730,15 +730,3 @@ def parse_article(html: str | bytes) -> Article:
         author = paragraphs[-1]
     return Article(title=title, published=published, author=author, paragraphs=paragraphs, published_source=source, cut_reason=cut_reason)
 
-
-def parse_text_article(text: str) -> Article:
-    """A plain-text article shaped like the seed: title line, dateline, paragraphs."""
-    lines = [line.strip() for line in normalize_text(text).splitlines()]
-    lines = [line for line in lines if line and line != "|"]
-    title = lines[0] if lines else ""
-    published = None
-    for line in lines[1:4]:
-        published = parse_dateline(line)
-        if published:
-            break
-    return Article(title=title, published=published, author=None, paragraphs=lines[1:], published_source="dateline" if published else None)

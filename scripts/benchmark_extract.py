@@ -27,7 +27,8 @@ from pathlib import Path
 from extract.areas import Gazetteer
 from extract.facts import extract_facts
 from extract.fetch import decode_html
-from extract.pages import parse_article, parse_dateline, parse_text_article
+from extract.pages import parse_article, parse_dateline
+from extract.reading import parse_text_page
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -121,7 +122,7 @@ def main() -> None:
 
     def text_to_facts(body: bytes) -> int:
         text = body.decode("utf-8")
-        return len(extract_facts(text, parse_text_article(text).published, None, gazetteer))
+        return len(extract_facts(text, parse_text_page(text)[0].published, None, gazetteer))
 
     def html_to_facts(body: bytes) -> int:
         article = parse_article(decode_html(body))
