@@ -729,4 +729,3 @@ def parse_article(html: str | bytes) -> Article:
     if author is None and paragraphs and len(paragraphs[-1]) < 40 and not re.search(r"\d", paragraphs[-1]):
         author = paragraphs[-1]
     return Article(title=title, published=published, author=author, paragraphs=paragraphs, published_source=source, cut_reason=cut_reason)
-
