@@ -99,6 +99,8 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 # A run of inline text is prose when it has this many characters outside links.
 _PROSE_CHARS = 40
+# A link holding blocks (a teaser card) has at most this much text.
+_CARD_CHARS = 1500
 # The reading descends into a child holding at least this share of its parent's prose.
 _DESCEND_SHARE = 0.8
 
@@ -332,6 +334,13 @@ def _run_prose(chars: int, links: int) -> int:
 def _measure(elements: list[etree._Element]) -> dict[etree._Element, _Stats]:
     """One bottom-up pass (children before parents: document order reversed)."""
     stats: dict[etree._Element, _Stats] = {}
+    # Text anywhere inside a link is link text, blocks in it too: a teaser card is an <a> around
+    # a heading and a paragraph, and its paragraph is no prose of the page. A link longer than
+    # any card is an <a> left open by broken markup, around text that is not its own.
+    linked = set()
+    for a in (el for el in elements if el.tag == "a"):
+        if a not in linked and (not len(a) or len(a.text_content()) <= _CARD_CHARS):
+            linked.update(a.iter())
     for el in reversed(elements):
         s = _Stats()
         text = el.text
@@ -353,7 +362,7 @@ def _measure(elements: list[etree._Element]) -> dict[etree._Element, _Stats]:
                 s.chars += n
                 s.run += n
         tag = el.tag
-        if tag == "a":
+        if el in linked:
             s.links = s.chars
             s.run_links = s.run
         if tag in _BLOCK_TAGS or tag == "br":

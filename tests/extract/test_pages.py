@@ -167,3 +167,19 @@ def test_parse_article_records_the_cut_when_page_is_over_the_text_budget(monkeyp
     assert article.cut_reason and "250" in article.cut_reason
     assert 0 < sum(len(p) + 2 for p in article.paragraphs) <= 250
     assert parse_article(_article_page("<p>" + _SENTENCES[0] + "</p>")).cut_reason is None
+
+
+def test_parse_article_drops_teaser_cards_when_a_link_wraps_heading_and_paragraph():
+    card = (
+        "<div class='row'><a href='/{n}'><div class='card'><h2>Huyện {n} trao quà Tết</h2>"
+        "<p>Trong tuần qua, huyện đã trao {n} suất quà cho các hộ có hoàn cảnh khó khăn trên địa bàn.</p></div></a></div>"
+    )
+    page = _article_page(
+        "<main><div class='content'><h1>Bài báo</h1>" + "".join(f"<p>{s}</p>" for s in _SENTENCES) + "</div>"
+        "<div class='list'><h3>Mới cập nhật</h3>" + "".join(card.format(n=n) for n in (111, 222, 333)) + "</div></main>"
+    )
+    text = parse_article(page).text
+    for sentence in _SENTENCES:
+        assert sentence in text
+    for n in ("111", "222", "333", "Mới cập nhật"):
+        assert n not in text
