@@ -13,8 +13,9 @@ needed; the reading goes, on lxml's tree (the hot path: libxml2 builds it in C):
    not only <p>) that read as prose, i.e. long enough and not mostly links.
 4. From <body> down, the reading descends into a child while that child holds nearly all the
    prose; where the prose is spread over several children, that element is the article. Prose
-   siblings next to it (a lead paragraph beside the body's div) join it, so that an article
-   spanning sibling blocks is kept whole.
+   siblings before it (a lead paragraph beside the body's div) join it, so that an article
+   spanning sibling blocks is kept whole; after it, only more bare <p>s do (what follows the
+   article's block is an author box, a newsletter prompt, other articles' teasers).
 5. Inside the article, link lists, captions, share prompts and "read also" lines go by rule;
    data tables become one sentence per row with their column units; the text is read block by
    block, one paragraph per block or <br> line.
@@ -470,7 +471,8 @@ def _dateline_near(pieces: list[str], at: int, after: int = 40, before: int = 10
 
 def _choose_body(body: etree._Element, stats: dict[etree._Element, _Stats]) -> list[etree._Element]:
     """The article: from <body>, descend while one child holds nearly all the prose; then take in
-    the prose siblings next to it (two levels up), so that split articles stay whole."""
+    the prose siblings before it (a lead, a headline block) and, for an article of bare <p>s, the
+    paragraphs after it, so that split articles stay whole."""
     node = body
     while True:
         children = [c for c in node if c in stats]
@@ -505,10 +507,13 @@ def _choose_body(body: etree._Element, stats: dict[etree._Element, _Stats]) -> l
             else:
                 before += waiting + [sibling]
                 waiting = []
+        # After it, only more paragraphs of an article written as bare <p>s join: a block after
+        # the article's own block is, on real pages, nearly always something else (the author's
+        # box, a newsletter prompt, a contact box, teasers of other articles).
         hi = at
         i = at + 1
         while i < len(siblings) and (kind := _kind(stats[siblings[i]])) != "stop":
-            if kind == "prose":
+            if kind == "prose" and siblings[i].tag == anchor.tag == "p":
                 hi = i
             i += 1
         chosen = before[::-1] + chosen + siblings[at + 1 : hi + 1]

@@ -183,3 +183,19 @@ def test_parse_article_drops_teaser_cards_when_a_link_wraps_heading_and_paragrap
         assert sentence in text
     for n in ("111", "222", "333", "Mới cập nhật"):
         assert n not in text
+
+
+def test_parse_article_leaves_out_the_block_after_the_article_when_it_is_not_the_articles_paragraphs():
+    page = _article_page(
+        "<div class='wrap'><h1>Bài báo</h1><div class='text'>" + "".join(f"<p>{s}</p>" for s in _SENTENCES) + "</div>"
+        "<div class='box'><p>Nhận bản tin mỗi sáng để không bỏ lỡ 12 chuyên mục và tin tức mới nhất của tòa soạn.</p></div></div>"
+    )
+    article = parse_article(page)
+    assert article.paragraphs == _SENTENCES
+
+
+def test_parse_article_keeps_every_paragraph_when_article_is_bare_paragraphs_after_one_long_one():
+    long_paragraph = " ".join(_SENTENCES * 3)  # most of the prose: the reading lands on this <p>
+    page = _article_page(_CHROME + "<h1>Bài báo</h1><p>" + long_paragraph + "</p><p>" + _SENTENCES[0] + "</p><p>" + _SENTENCES[1] + "</p>")
+    article = parse_article(page)
+    assert article.paragraphs == [long_paragraph, _SENTENCES[0], _SENTENCES[1]]
