@@ -147,6 +147,45 @@ _CREDIT_LINE = re.compile(
     r"abbildung|abb\.|figure|fig\.|hình)\s*(?:\d+\s*)?[:©]|©|\(c\)\s)",
     re.I,
 )
+# The head of what follows an article on its own page: other articles, a newsletter, a call to
+# share or follow. Such a short line in the article's second half ends it.
+_TAIL_HEADS = (
+    # English
+    "related", "read (?:more|also|next)", "more (?:from|on|stories|news|articles|to read)", "you (?:may|might) also",
+    "recommended", "most (?:read|popular|viewed)", "trending", "latest (?:news|stories|articles)", "top stories",
+    "further reading", "also read", "see also", "(?:sign up|subscribe)(?: to| for| now)?", "newsletter", "follow us",
+    "share (?:this|the|on)", "never miss", "don't miss", "keep reading", "what to read next", "popular (?:posts|articles)",
+    # German
+    "weitere (?:artikel|beiträge|themen|aktuelle|informationen zum|news|meldungen|tipps|tourentipps|homestorys)",
+    "mehr (?:zum thema|themen|artikel|news|dazu)", "lesen sie (?:auch|mehr)", "auch interessant", "das könnte",
+    "(?:das|dieses) thema könnte", "sie könnten auch", "empfehlungen", "meistgelesen", "die meistgelesenen", "aktuellste",
+    "neueste (?:artikel|beiträge)", "top[- ]themen", "ähnliche (?:artikel|beiträge)", "verwandte", "newsletter",
+    "abonnieren", "jetzt abonnieren", "folgen sie uns", "teilen sie", "möchten sie (?:den|diesen) artikel",
+    "(?:dieser )?artikel gefällt", "artikel gefallen", "lust auf mehr", "entdecke weitere", "zum weiterlesen",
+    # Spanish, Portuguese, French, Italian, Polish
+    "te puede interesar", "también te puede", "más noticias", "noticias relacionadas", "síguenos", "siguenos",
+    "suscríbete", "lea también", "lee también", "leia também", "veja também", "à lire aussi", "lire aussi",
+    "articles liés", "sur le même sujet", "dans la même rubrique", "leggi anche", "potrebbe interessarti",
+    "czytaj (?:także|też|również)", "zobacz (?:także|też|również)", "polecamy", "zapraszamy",
+    # Vietnamese
+    "tin liên quan", "bài liên quan", "tin cùng chuyên mục", "tin khác", "các tin khác", "tin mới", "xem thêm",
+    "đọc thêm", "tin đọc nhiều", "có thể bạn quan tâm", "bài viết liên quan",
+)
+_TAIL_HEAD = re.compile(r"^[-–—\s*#»›>]*(?:" + "|".join(_TAIL_HEADS) + r")(?![\wà-ỹ])", re.I)
+
+
+def _before_the_tail(paragraphs: list[str]) -> list[str]:
+    """The article up to the head of what follows it (other articles, a newsletter, sharing):
+    a short line that opens such a box, in the second half of the article's text."""
+    total = sum(map(len, paragraphs))
+    seen = 0
+    for i, text in enumerate(paragraphs):
+        if seen >= total / 2 and len(text) <= 100 and _TAIL_HEAD.match(text):
+            return paragraphs[:i]
+        seen += len(text)
+    return paragraphs
+
+
 _READ_ALSO = re.compile(r"^(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|read more|read also|see also|related)\s*[:»›>-]", re.I)
 _WS = re.compile(r"\s+")
 
@@ -727,8 +766,7 @@ def parse_article(html: str | bytes) -> Article:
 
     paragraphs: list[str] = []
     size = 0
-    for text in lines:
-        text = normalize_text(text)
+    for text in _before_the_tail([normalize_text(line) for line in lines]):
         if text in titles or _DATELINE.fullmatch(text.strip(" |")) or _FURNITURE_LINE.match(text):
             continue
         if len(text) < 200 and (_READ_ALSO.match(text) or _CREDIT_LINE.match(text)):

@@ -199,3 +199,18 @@ def test_parse_article_keeps_every_paragraph_when_article_is_bare_paragraphs_aft
     page = _article_page(_CHROME + "<h1>Bài báo</h1><p>" + long_paragraph + "</p><p>" + _SENTENCES[0] + "</p><p>" + _SENTENCES[1] + "</p>")
     article = parse_article(page)
     assert article.paragraphs == [long_paragraph, _SENTENCES[0], _SENTENCES[1]]
+
+
+def test_parse_article_ends_at_the_head_of_what_follows_it_when_that_box_has_no_links():
+    teasers = "".join(f"<p>Huyện {n} tổ chức trao {n} suất quà cho hộ nghèo nhân dịp đầu xuân năm mới.</p>" for n in (111, 222))
+    page = _article_page(
+        "<article><h1>Bài báo</h1>" + "".join(f"<p>{s}</p>" for s in _SENTENCES) + "<h3>Có thể bạn quan tâm</h3>" + teasers + "</article>"
+    )
+    assert parse_article(page).paragraphs == _SENTENCES
+
+
+def test_parse_article_keeps_the_text_after_a_related_head_when_it_stands_in_the_first_half():
+    # A head early in the text is no end: the article's own text follows it.
+    page = _article_page("<article><h1>Bài báo</h1><p>" + _SENTENCES[0] + "</p><h3>Tin mới cập nhật</h3>"
+                         + "".join(f"<p>{s}</p>" for s in _SENTENCES[1:] * 2) + "</article>")
+    assert parse_article(page).paragraphs[:3] == [_SENTENCES[0], "Tin mới cập nhật", _SENTENCES[1]]
