@@ -274,6 +274,34 @@ def _lost_body(root: etree._Element, html: str) -> bool:
     return markup_text > 4 * tree_text + 2000
 
 
+def _unhide_content(root: etree._Element) -> None:
+    """Content that a page keeps out of its tree until scripts run, read as part of the page: a
+    <noscript> holding a page's worth of text (the whole site for readers without JavaScript),
+    and HTML kept in a <script type="text/template"> for a script to insert (Blogger's posts)."""
+    for el in list(root.iter("noscript")):
+        if len(el.text_content()) >= _NOSCRIPT_TEXT:
+            el.tag = "div"
+    for el in list(root.iter("script")):
+        text = el.text or ""
+        if (el.get("type") or "").strip().lower() not in _TEMPLATE_TYPES or not _BLOCK_MARKUP.search(text):
+            continue
+        try:
+            block = lxml_html.fragment_fromstring(text, create_parent="div")
+        except (etree.ParserError, ValueError):
+            continue
+        parent = el.getparent()
+        if parent is not None:
+            block.tail = el.tail
+            parent.replace(el, block)
+
+
+# A <noscript> with this much text is content; the usual one is a tracking pixel or a line that
+# asks for JavaScript.
+_NOSCRIPT_TEXT = 1000
+_TEMPLATE_TYPES = frozenset(("text/template", "text/html", "text/x-template"))
+_BLOCK_MARKUP = re.compile(r"<(?:p|br|div|h[1-6]|ul|ol|table|blockquote)\b", re.I)
+
+
 def _remove(el: etree._Element) -> None:
     """Take an element out, keeping its tail text (which belongs to the parent)."""
     parent = el.getparent()
@@ -732,6 +760,7 @@ def parse_article(html: str | bytes) -> Article:
                 break
     author = meta.get("author") or meta.get("article:author")
 
+    _unhide_content(root)
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)  # their tails are text of the parent
     body = root.find("body")
     if body is None:

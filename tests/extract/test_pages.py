@@ -214,3 +214,22 @@ def test_parse_article_keeps_the_text_after_a_related_head_when_it_stands_in_the
     page = _article_page("<article><h1>Bài báo</h1><p>" + _SENTENCES[0] + "</p><h3>Tin mới cập nhật</h3>"
                          + "".join(f"<p>{s}</p>" for s in _SENTENCES[1:] * 2) + "</article>")
     assert parse_article(page).paragraphs[:3] == [_SENTENCES[0], "Tin mới cập nhật", _SENTENCES[1]]
+
+
+def test_parse_article_reads_the_post_when_a_blog_keeps_it_in_a_script_template():
+    post = "".join(f"<p>{s}</p>" for s in _SENTENCES)
+    page = _article_page(
+        _CHROME + "<div class='post'><h1>Bài báo</h1><div class='post-body' itemprop='articleBody'>"
+        "<script type='text/template'>" + post + "</script></div></div>"
+        "<script type='text/javascript'>var s = '<p>Đoạn mã 999 không phải bài viết</p>';</script>"
+    )
+    assert parse_article(page).paragraphs == _SENTENCES
+
+
+def test_parse_article_reads_a_noscript_page_when_it_holds_the_content_and_drops_a_short_one():
+    body = "".join(f"<p>{s}</p>" for s in _SENTENCES * 3)
+    page = _article_page("<noscript><p>Bật JavaScript để xem 777 tin mới.</p></noscript><div id='app'></div>"
+                         "<noscript><div class='page'><h1>Bài báo</h1>" + body + "</div></noscript>")
+    text = parse_article(page).text
+    assert all(s in text for s in _SENTENCES)
+    assert "777" not in text
