@@ -241,11 +241,11 @@ class ArchiveWriter:
         header_items = [(k.title(), v) for k, v in (headers or {}).items() if k.lower() not in ("content-length", "transfer-encoding")]
         header_items.append(("Content-Length", str(len(body))))
         http_headers = StatusAndHeaders(status_line or f"{record.status or 200} OK", header_items, protocol="HTTP/1.1")
-        warc_headers = {"WARC-Payload-Digest": _sha256_label(record.sha256)}
-        if warc_date:
-            warc_headers["WARC-Date"] = warc_date
+        # The payload's SHA-256, as the fetch log has it (warcio's default digest is SHA-1); the
+        # length is given so that warcio keeps this digest rather than computing its own.
+        warc_headers = {"WARC-Payload-Digest": _sha256_label(record.sha256), **({"WARC-Date": warc_date} if warc_date else {})}
         warc_record = writer.create_warc_record(record.final_url or record.url, "response", payload=io.BytesIO(body),
-                                                http_headers=http_headers, warc_headers_dict=warc_headers)
+                                                length=len(body), http_headers=http_headers, warc_headers_dict=warc_headers)
         writer.write_record(warc_record)
         self._warc.flush()
         return offset

@@ -168,14 +168,17 @@ def _on_site(parts: urllib.parse.SplitResult, source: Source, site_hosts) -> boo
 
 def is_listed_article(url: str, source: Source, site_hosts: set[str] | None = None) -> bool:
     """Whether an entry of a feed or sitemap is an article to fetch: a feed lists articles, so any
-    http(s) page of the source's own site will do, except the homepage itself and media files."""
+    http(s) page of the source's own site will do, except its homepage and listings (a sitemap
+    lists those too) and media files."""
     parts = urllib.parse.urlsplit(url)
     if not _on_site(parts, source, site_hosts):
         return False
-    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
     if parts.path in ("", "/") and not parts.query:
         return False
-    return not _MEDIA.search(last)
+    own_pages = {urllib.parse.urlsplit(canonical_url(u))[2:4] for u in (source.homepage, *source.listings)}
+    if urllib.parse.urlsplit(canonical_url(url))[2:4] in own_pages:
+        return False
+    return not _MEDIA.search(parts.path.rstrip("/").rsplit("/", 1)[-1])
 
 
 def looks_like_article(url: str, source: Source, site_hosts: set[str] | None = None) -> bool:

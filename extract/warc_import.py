@@ -12,6 +12,7 @@ naming it, and the import goes on with the next one. Then `asxh process` extract
 from __future__ import annotations
 
 import logging
+import urllib.parse
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -44,7 +45,18 @@ class ImportResult:
 
 
 def _source_of(url: str, sources: list[Source]) -> Source | None:
-    return next((s for s in sources if source_site(s).allows(url)), None)
+    """The source of a page: one of whose hosts it is on, the one whose homepage's path is the
+    longest start of the page's path where several share a host (the demo site's outlets)."""
+    path = urllib.parse.urlsplit(url).path or "/"
+    best, best_length = None, -1
+    for source in sources:
+        if not source_site(source).allows(url):
+            continue
+        home_path = urllib.parse.urlsplit(source.homepage).path or "/"
+        length = len(home_path) if path.startswith(home_path) else 0
+        if length > best_length:
+            best, best_length = source, length
+    return best
 
 
 def _target_uri(record) -> str:
@@ -78,7 +90,7 @@ def _import_file(path: Path, sources: list[Source], history: FetchHistory, write
         try:
             for record in iterator:
                 result.records += 1
-                _import_record(path, iterator.get_record_offset(), record, sources, history, writer, result)
+                _import_record(path, record, sources, history, writer, result)
         except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
             # A file cut short or damaged past this point: what was read stays imported.
             message = f"{path}: unreadable after {result.records} records: {exc.__class__.__name__}: {exc}"
@@ -86,7 +98,7 @@ def _import_file(path: Path, sources: list[Source], history: FetchHistory, write
             log.error("import-warc: %s", message)
 
 
-def _import_record(path: Path, offset: int, record, sources, history: FetchHistory, writer, result: ImportResult) -> None:
+def _import_record(path: Path, record, sources, history: FetchHistory, writer, result: ImportResult) -> None:
     kind = record.rec_type
     if kind not in ("response", "resource"):
         result.skipped[f"{kind} record"] += 1
@@ -115,11 +127,11 @@ def _import_record(path: Path, offset: int, record, sources, history: FetchHisto
     try:
         body = record.content_stream().read()  # Content-Encoding and chunking undone by warcio
     except Exception as exc:  # noqa: BLE001 - zlib errors and the like: one damaged record
-        result.errors.append(f"{path} record at {offset} ({url}): content unreadable: {exc.__class__.__name__}: {exc}")
+        result.errors.append(f"{path} record {result.records} ({url}): content unreadable: {exc.__class__.__name__}: {exc}")
         log.error("import-warc: %s", result.errors[-1])
         return
     if record.digest_checker.passed is False:
-        result.errors.append(f"{path} record at {offset} ({url}): damaged: {'; '.join(record.digest_checker.problems)}")
+        result.errors.append(f"{path} record {result.records} ({url}): damaged: {'; '.join(record.digest_checker.problems)}")
         log.error("import-warc: %s", result.errors[-1])
         return
     if not body.strip():
