@@ -346,13 +346,12 @@ class HttpClient:
         return max(self.settings.request_delay, float(crawl_delay or 0))
 
     def _wait_turn(self, host: str) -> None:
-        """Called with the host's lock held: wait out the host's pause, then take the turn."""
+        """Called with the host's lock held: wait out the host's pause since its last answer."""
         last = self._last_request.get(host)
         if last is not None:
             pause = self._delay_for(host) - (time.monotonic() - last)
             if pause > 0:
                 self._sleep(pause)
-        self._last_request[host] = time.monotonic()
 
     def robots(self, url: str) -> Protego | None:
         host = self._host(url)
@@ -451,7 +450,12 @@ class HttpClient:
         with self._lock(self._host_locks, host):
             if count_turn:
                 self._wait_turn(host)
-            return self._request_now(url, headers)
+            try:
+                return self._request_now(url, headers)
+            finally:
+                # The pause runs from the end of this request, so the server sees at least the
+                # pause between two requests however long an answer took to come.
+                self._last_request[host] = time.monotonic()
 
     def _request_now(self, url: str, headers: dict[str, str]) -> FetchResult:
         fetched_at = _now()
