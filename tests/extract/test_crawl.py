@@ -248,3 +248,83 @@ def test_scrape_fetches_every_page_exactly_once_when_killed_mid_run_and_run_agai
     latest = by_path(archive.latest_by_key().values(), site.base_url)
     assert sorted(latest) == sorted(pages) and all(r.ok for r in latest.values())
     assert all(archive.read(r) == article(pages.index(p)) for p, r in latest.items())
+
+
+# ---------------------------------------------------------------- parallel across hosts, polite per host
+
+class InFlight:
+    """Counts the requests being answered at once, in all and per host, and when each host got each."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.lock = threading.Lock()
+        self.now: dict[str, int] = {}
+        self.max_total = 0
+        self.max_per_host: dict[str, int] = {}
+        self.started: dict[str, list[float]] = {}
+
+    def route(self, host: str, body: bytes):
+        def answer(handler) -> None:
+            with self.lock:
+                self.now[host] = self.now.get(host, 0) + 1
+                self.max_total = max(self.max_total, sum(self.now.values()))
+                self.max_per_host[host] = max(self.max_per_host.get(host, 0), self.now[host])
+                self.started.setdefault(host, []).append(time.monotonic())
+            time.sleep(0.05)  # a page takes a while to answer, so that overlaps can be seen
+            send(handler, 200, body)
+            with self.lock:
+                self.now[host] -= 1
+        return answer
+
+
+def many_hosts(tmp_path, settings, workers: int, shared_host_sources: int = 1):
+    """Four hosts with four pages each; the first host holds `shared_host_sources` sources."""
+    flight = InFlight()
+    servers = [LocalServer() for _ in range(4)]
+    entries = []
+    for h, site in enumerate(servers):
+        paths = [f"/news/{h}{i}.html" for i in range(4)]
+        for p in paths:
+            site.routes[p] = flight.route(site.base_url, article(h))
+        sources = shared_host_sources if h == 0 else 1
+        for k in range(sources):
+            mine = paths[k::sources]
+            site.routes[f"/rss-{k}.xml"] = lambda hd, site=site, mine=mine: send(hd, 200, rss(site.base_url, mine), "application/rss+xml")
+            entries.append({"name": f"host{h}-{k}", "homepage": site.url(f"/home-{k}/"), "feeds": [site.url(f"/rss-{k}.xml")],
+                            "listings": [site.url("/none/")]})
+    write_sources(tmp_path, entries)
+    settings = dataclasses.replace(settings, sources_file=tmp_path / "sources.yaml", request_delay=0.1, scrape_workers=workers)
+    return servers, flight, settings
+
+
+def test_scrape_fetches_hosts_at_once_and_each_host_one_page_at_a_time_when_workers_are_several(tmp_path, settings):
+    servers, flight, settings = many_hosts(tmp_path, settings, workers=4, shared_host_sources=2)
+    try:
+        result = pipeline.scrape(settings)
+    finally:
+        for s in servers:
+            s.close()
+    assert result.new_pages == 16 and result.failed == 0
+    assert flight.max_total >= 2  # several hosts answered at once
+    assert set(flight.max_per_host.values()) == {1}  # never two requests at once to one host
+    for host, times in flight.started.items():  # the pause held on every host, the shared one too
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        assert min(gaps) >= 0.1, host
+
+
+def test_scrape_fetches_one_host_after_the_other_when_one_worker_is_set(tmp_path, settings):
+    servers, flight, settings = many_hosts(tmp_path, settings, workers=1)
+    try:
+        result = pipeline.scrape(settings)
+    finally:
+        for s in servers:
+            s.close()
+    assert result.new_pages == 16
+    assert flight.max_total == 1
+
+
+def test_host_groups_put_sources_of_one_host_together_when_they_share_it():
+    sources = [Source("a", "http://127.0.0.1:9000/a/"), Source("b", "http://127.0.0.1:9001/"),
+               Source("c", "http://www.127.0.0.1:9000/c/"), Source("d", "https://x.vn/")]
+    assert [[s.name for s in g] for g in pipeline.host_groups(sources)] == [["a", "c"], ["b"], ["d"]]
