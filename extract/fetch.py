@@ -310,7 +310,7 @@ class HttpClient:
             return f"private address refused: {hostname} is {outside[0]}, not the source's own address"
         return None
 
-    def _hop_refusal(self, target: str, site: Site, from_homepage: bool) -> tuple[str, bool] | None:
+    def _hop_refusal(self, target: str, site: Site, from_homepage: bool, check_robots: bool = True) -> tuple[str, bool] | None:
         """Why a redirect to `target` is not followed (and whether that may pass), or None."""
         scheme = urllib.parse.urlsplit(target).scheme.lower()
         if scheme not in ("http", "https"):
@@ -320,7 +320,7 @@ class HttpClient:
         private = self._private_refusal(target, site)
         if private:
             return f"redirect refused: {private}", False
-        if not self.allowed(target):
+        if check_robots and not self.allowed(target):
             unreachable = self._robots_unreachable.get(self._host(target))
             if unreachable:
                 return f"redirect to {target}: robots.txt unreachable ({unreachable}); host not crawled this run", True
@@ -357,7 +357,9 @@ class HttpClient:
         host = self._host(url)
         with self._lock(self._robots_locks, host):  # one read of a host's robots.txt, however many threads ask
             if host not in self._robots:
-                result = self._follow(host + "/robots.txt", {}, Site.of_url(host))
+                # robots.txt itself is never subject to robots.txt (and checking it would wait on
+                # this very lock): its redirects are checked for scheme, host and address only.
+                result = self._follow(host + "/robots.txt", {}, Site.of_url(host), check_robots=False)
                 parsed = None
                 if result.status == 200 and result.body is not None:
                     parsed = Protego.parse(decode_html(result.body, result.headers.get("content-type")))
@@ -407,7 +409,7 @@ class HttpClient:
             headers["If-Modified-Since"] = last_modified
         return self._follow(url, headers, site)
 
-    def _follow(self, url: str, headers: dict[str, str], site: Site) -> FetchResult:
+    def _follow(self, url: str, headers: dict[str, str], site: Site, check_robots: bool = True) -> FetchResult:
         """The URL, its redirects followed hop by hop, each hop checked (_hop_refusal) and paced."""
         from_homepage = any(_same_page(url, h) for h in site.homepages)
         visited = [url]
@@ -423,7 +425,7 @@ class HttpClient:
             target = urllib.parse.urljoin(current, location.strip())
             if target in visited or hop == MAX_REDIRECTS:
                 break
-            refusal = self._hop_refusal(target, site, from_homepage)
+            refusal = self._hop_refusal(target, site, from_homepage, check_robots)
             if refusal:
                 return FetchResult(url, target, result.status, result.headers, error=refusal[0], retryable=refusal[1],
                                    fetched_at=result.fetched_at)

@@ -328,3 +328,12 @@ def test_host_groups_put_sources_of_one_host_together_when_they_share_it():
     sources = [Source("a", "http://127.0.0.1:9000/a/"), Source("b", "http://127.0.0.1:9001/"),
                Source("c", "http://www.127.0.0.1:9000/c/"), Source("d", "https://x.vn/")]
     assert [[s.name for s in g] for g in pipeline.host_groups(sources)] == [["a", "c"], ["b"], ["d"]]
+
+
+def test_client_reads_robots_txt_through_a_redirect_on_its_own_host_when_the_server_moves_it(settings):
+    with LocalServer(answer=lambda h: send(h, 200, b"<p>ok</p>")) as site:
+        site.routes["/robots.txt"] = lambda h: send(h, 301, b"", headers={"Location": "/static/robots.txt"})
+        site.routes["/static/robots.txt"] = lambda h: send(h, 200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
+        client = HttpClient(settings)
+        assert client.get(site.url("/private/a.html")).error == "disallowed by robots.txt"
+        assert client.get(site.url("/news/1.html")).ok
