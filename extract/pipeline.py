@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import urllib.parse
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -446,6 +447,8 @@ def build_warehouse(settings: Settings, full_refresh: bool = False) -> dict:
     from landing. `full_refresh` rebuilds every model from every batch (dbt build --full-refresh).
     A build that stopped half-way (dbt failed, the task was killed) leaves a marker, and the next
     build is a full refresh: the incremental models read this build's batches only once."""
+    phases: dict[str, float] = {}
+    mark = time.monotonic()
     quarantined = quarantine_unreadable(settings)
     if not staged_batches(settings):
         raise RuntimeError(f"nothing to build: no staged batches in {batches_dir(settings)} (run the extract step first)")
@@ -456,6 +459,7 @@ def build_warehouse(settings: Settings, full_refresh: bool = False) -> dict:
             log.warning("the last build did not finish (%s): this build is a full refresh", marker)
             full_refresh = True
         marker.write_text(datetime.now(UTC).isoformat(timespec="seconds") + "\n")
+        phases["quarantine and fetch log"], mark = time.monotonic() - mark, time.monotonic()
         try:
             run_dbt(settings, "build", *(["--full-refresh"] if full_refresh else []))
         except RuntimeError as exc:
@@ -467,8 +471,12 @@ def build_warehouse(settings: Settings, full_refresh: bool = False) -> dict:
         # The results of the build, before the next command overwrites run_results.json.
         nodes = dbt_node_results(settings)
         marker.unlink()
+        phases["dbt build"], mark = time.monotonic() - mark, time.monotonic()
         run_dbt(settings, "docs", "generate", "--static")
+        phases["docs"], mark = time.monotonic() - mark, time.monotonic()
         publish_warehouse(settings)
+        phases["publish"] = time.monotonic() - mark
+    log.info("build%s: %s", " (full refresh)" if full_refresh else "", ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
     docs = settings.home / "dbt_target" / "static_index.html"
     settings.docs_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(docs, settings.docs_dir / "index.html")
@@ -478,6 +486,7 @@ def build_warehouse(settings: Settings, full_refresh: bool = False) -> dict:
         "published_marts": str(settings.published_path.parent / "marts"),
         "docs": str(settings.docs_dir / "index.html"),
         "full_refresh": full_refresh,
+        "seconds": {k: round(v, 1) for k, v in phases.items()},
         "quarantined": quarantined,
         "nodes": nodes,
     }
@@ -596,11 +605,24 @@ def stage_fetch_log(settings: Settings) -> Path:
     return path
 
 
-# The storage format of the published copy: the one DuckDB 1.5 reads (the duckdb-cli on PyPI,
-# most DuckDB 1.x clients and drivers), which DuckDB 2.0 can still write. dbt's own file is 2.0's.
+# The storage format of the warehouse and its published copy: the one DuckDB 1.5 reads (the
+# duckdb-cli on PyPI, most DuckDB 1.x clients and drivers), which DuckDB 2.0 still writes. dbt
+# creates the file in it (profiles.yml: storage_compatibility_version); a file made before in
+# 2.0's format is converted when published.
 PUBLISHED_STORAGE_VERSION = "v1.5.0"
+LAST_V1_STORAGE_NUMBER = 68  # the version number in the file header that DuckDB 1.5 reads at most
 # Relations never published: the view of batches not yet loaded reads the landing zone's files.
-UNPUBLISHED = {("staging", "stg_news__arrivals")}
+UNPUBLISHED = [("staging", "stg_news__arrivals")]
+
+
+def storage_number(path: Path) -> int:
+    """The storage version number in a DuckDB file's header (after the 8-byte checksum, the
+    magic "DUCK" and then the number, little-endian)."""
+    with open(path, "rb") as fh:
+        head = fh.read(20)
+    if head[8:12] != b"DUCK":
+        raise ValueError(f"{path} is not a DuckDB database file")
+    return int.from_bytes(head[12:20], "little")
 
 
 def publish_warehouse(settings: Settings) -> Path:
@@ -610,8 +632,8 @@ def publish_warehouse(settings: Settings) -> Path:
     DuckDB lets one process write a file and no other process read it meanwhile, so users never
     open the file dbt writes: they open this copy. A rename replaces it at once; a reader that
     has the old copy open keeps reading it until it closes, and the next build never waits.
-    The copy is written in DuckDB 1.5's storage format (PUBLISHED_STORAGE_VERSION), so that
-    older clients open it too.
+    The copy is in DuckDB 1.5's storage format (PUBLISHED_STORAGE_VERSION), so that older
+    clients open it too.
     """
     import duckdb
 
@@ -622,12 +644,19 @@ def publish_warehouse(settings: Settings) -> Path:
     marts_dir = target.parent / "marts"
     marts_tmp = target.parent / f".marts.{token}"
     marts_tmp.mkdir()
+    converted = storage_number(settings.warehouse_path) > LAST_V1_STORAGE_NUMBER
     con = duckdb.connect(config={"memory_limit": settings.duckdb_memory_limit, "threads": settings.duckdb_threads,
                                  "temp_directory": str(settings.home / "duckdb_tmp")})
     try:
-        con.execute("attach ? as built (read_only)", [str(settings.warehouse_path)])
-        con.execute(f"attach ? as pub (storage_version '{PUBLISHED_STORAGE_VERSION}')", [str(tmp)])
-        con.execute("copy from database built to pub")
+        if converted:  # a warehouse file made in 2.0's format: rewritten in the published one
+            log.warning("%s is in a storage format DuckDB 1.x cannot read: the published copy is converted", settings.warehouse_path)
+            con.execute("attach ? as built (read_only)", [str(settings.warehouse_path)])
+            con.execute(f"attach ? as pub (storage_version '{PUBLISHED_STORAGE_VERSION}')", [str(tmp)])
+            con.execute("copy from database built to pub")
+            con.execute("detach built")
+        else:
+            shutil.copyfile(settings.warehouse_path, tmp)
+            con.execute("attach ? as pub", [str(tmp)])
         for schema, name in UNPUBLISHED:
             con.execute(f'drop view if exists pub."{schema}"."{name}"')
         marts = [r[0] for r in con.execute(
