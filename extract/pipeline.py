@@ -2,7 +2,7 @@
 
 The Airflow DAGs call these and nothing else, so every step runs and is tested without Airflow
 (`asxh scrape`, `asxh process`, `asxh build`). Data flows one way:
-raw archive (immutable) -> staged articles (one JSON file per article) -> dbt -> warehouse.duckdb.
+raw archive (immutable) -> staged batches (one Parquet file per extract run) -> dbt -> warehouse.duckdb.
 """
 
 from __future__ import annotations
@@ -19,11 +19,15 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import urllib.parse
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from extract import areas
 from extract.archive import ArchiveWriter, FetchRecord, RawArchive, write_atomic
@@ -267,31 +271,100 @@ class ExtractResult:
         return {**asdict(self), "errors": self.errors[:20]}
 
 
-def staged_path(settings: Settings, art_id: str) -> Path:
-    return settings.staged_dir / "articles" / f"{art_id}.json"
+def batches_dir(settings: Settings) -> Path:
+    return settings.staged_dir / "batches"
 
 
-def _is_current(path: Path, sha256: str) -> bool:
-    if not path.exists():
-        return False
+# The Parquet schema of a staged batch: one row per article as build_staged_article makes it, its
+# facts nested. Fixed here rather than inferred, so that a field that is null in every article of
+# one run (no `group` anywhere) has the same type in every batch and dbt reads them all as one.
+_MENTION = pa.struct([("span", pa.list_(pa.int32())), ("sentence", pa.string()), ("text", pa.string())])
+_FACT = pa.struct([
+    ("fact_table", pa.string()), ("metric", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
+    ("qualifier", pa.string()), ("area", pa.string()), ("area_level", pa.string()), ("area_code", pa.int32()),
+    ("area_valid_from", pa.string()), ("area_status", pa.string()), ("province_code_today", pa.int32()),
+    ("period_start", pa.string()), ("period_end", pa.string()), ("period_basis", pa.string()), ("group", pa.string()),
+    ("sentence", pa.string()), ("span", pa.list_(pa.int32())), ("mentions", pa.list_(_MENTION)),
+    ("confidence", pa.float64()), ("confidence_reasons", pa.list_(pa.string())),
+])
+BATCH_SCHEMA = pa.schema([
+    ("batch_id", pa.string()), ("article_id", pa.string()), ("page_key", pa.string()), ("url", pa.string()),
+    ("final_url", pa.string()), ("source", pa.string()), ("source_province", pa.string()), ("title", pa.string()),
+    ("published", pa.string()), ("published_source", pa.string()), ("cut_reason", pa.string()), ("author", pa.string()),
+    ("fetched_at", pa.string()), ("raw_sha256", pa.string()), ("status", pa.string()), ("skip_reason", pa.string()),
+    ("topic_hits", pa.int32()), ("extractor_version", pa.string()), ("extracted_at", pa.string()), ("text", pa.string()),
+    ("facts", pa.list_(_FACT)),
+])
+
+
+def write_batch(settings: Settings, articles: list[dict], batch_id: str | None = None) -> Path | None:
+    """One immutable Parquet file with the staged articles of one run (and their facts), written
+    under a temporary name and renamed, so that dbt never sees half a batch. Its id sorts by the
+    time it was written: of two rows of one article, the later batch's is the current one."""
+    if not articles:
+        return None
+    batch_id = batch_id or new_run_id()
+    table = pa.Table.from_pylist([{**a, "batch_id": batch_id} for a in articles], schema=BATCH_SCHEMA)
+    folder = batches_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{batch_id}.parquet"
+    tmp = folder / f".{batch_id}.{secrets.token_hex(4)}.tmp"
     try:
-        staged = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return False
-    return staged.get("raw_sha256") == sha256 and staged.get("extractor_version") == EXTRACTOR_VERSION
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def staged_batches(settings: Settings) -> list[Path]:
+    folder = batches_dir(settings)
+    return sorted(folder.glob("*.parquet")) if folder.exists() else []
+
+
+def staged_index(settings: Settings) -> dict[str, tuple[str, str]]:
+    """article_id -> (raw_sha256, extractor_version) of its current staged row (latest batch).
+    A batch that cannot be read is left out (the build quarantines it) and its articles are
+    staged again by the next extract."""
+    index: dict[str, tuple[str, str]] = {}
+    for path in staged_batches(settings):  # sorted by batch id: later batches overwrite
+        try:
+            columns = pq.read_table(path, columns=["article_id", "raw_sha256", "extractor_version"]).to_pydict()
+        except (OSError, pa.ArrowException) as exc:
+            log.error("staged batch %s unreadable (%s): its articles will be staged again", path, exc)
+            continue
+        for art_id, sha, version in zip(columns["article_id"], columns["raw_sha256"], columns["extractor_version"]):
+            index[art_id] = (sha, version)
+    return index
+
+
+def staged_articles(settings: Settings) -> dict[str, dict]:
+    """The current staged row of every article (for tests and tools; dbt reads the files itself)."""
+    current: dict[str, dict] = {}
+    for path in staged_batches(settings):
+        for row in pq.read_table(path).to_pylist():
+            current[row["article_id"]] = row
+    return current
+
+
+# Articles per batch file: one run's batch is cut in files of this many, so that the rows held
+# in memory stay bounded however much a run extracts.
+BATCH_ARTICLES = 5000
 
 
 def extract_pending(settings: Settings, force: bool = False) -> ExtractResult:
-    """Turn every archived article not yet staged (or staged by an older extractor) into a
-    staged article file with its facts. `force` re-extracts everything from the archive."""
+    """Turn every archived article not yet staged (or staged by an older extractor) into staged
+    rows with its facts, written as one batch per run. `force` re-extracts everything."""
     archive = RawArchive(settings.raw_dir)
     result = ExtractResult()
     gazetteer = None
     registry = load_registry(settings)
+    current = {} if force else staged_index(settings)
+    pending: list[dict] = []
     todo = [r for r in archive.latest_by_key().values() if r.ok and r.kind == "article"]
     for i, record in enumerate(todo, 1):
-        path = staged_path(settings, article_id(record.key))
-        if not force and _is_current(path, record.sha256):
+        staged_as = current.get(article_id(record.key))
+        if staged_as == (record.sha256, EXTRACTOR_VERSION):
             result.unchanged += 1
             continue
         gazetteer = gazetteer or areas.Gazetteer.load()
@@ -301,7 +374,7 @@ def extract_pending(settings: Settings, force: bool = False) -> ExtractResult:
             log.exception("extract failed for %s", record.url)
             result.errors.append(f"{record.url}: {exc.__class__.__name__}: {exc}")
             continue
-        write_atomic(path, json.dumps(staged, ensure_ascii=False).encode("utf-8"))
+        pending.append(staged)
         result.articles += 1
         if staged["status"] == "kept":
             result.kept += 1
@@ -309,6 +382,12 @@ def extract_pending(settings: Settings, force: bool = False) -> ExtractResult:
         else:
             result.skipped += 1
         log.info("[%d/%d] %s: %s, %d facts", i, len(todo), record.url, staged["status"] if staged["status"] == "kept" else f"skipped ({staged['skip_reason']})", len(staged["facts"]))
+        if len(pending) >= BATCH_ARTICLES:
+            write_batch(settings, pending)
+            pending = []
+    path = write_batch(settings, pending)
+    if path:
+        log.info("staged batch %s", path)
     log.info("extract: %d articles written (%d kept, %d skipped), %d facts, %d unchanged, %d errors",
              result.articles, result.kept, result.skipped, result.facts, result.unchanged, len(result.errors))
     return result
@@ -390,6 +469,9 @@ def dbt_env(settings: Settings) -> dict[str, str]:
         DBT_TARGET_PATH=str(settings.home / "dbt_target"),
         DBT_LOG_PATH=str(settings.home / "dbt_logs"),
         DBT_USE_COLORS="false",
+        # Read by profiles.yml: DuckDB's bounds, checked by extract.settings.
+        ASXH_DUCKDB_MEMORY_LIMIT=settings.duckdb_memory_limit,
+        ASXH_DUCKDB_THREADS=str(settings.duckdb_threads),
     )
     return env
 
@@ -453,22 +535,31 @@ def run_dbt(settings: Settings, *args: str) -> None:
         raise RuntimeError(f"dbt {' '.join(args)} failed (exit {process.returncode}):\n{joined}")
 
 
-def staged_article_count(settings: Settings) -> int:
-    folder = settings.staged_dir / "articles"
-    return sum(1 for _ in folder.glob("*.json")) if folder.exists() else 0
+INCOMPLETE_BUILD_FILE = ".build-incomplete"
 
 
 def build_warehouse(settings: Settings, full_refresh: bool = False) -> dict:
-    """dbt build (the only writer of the warehouse), then the static docs site.
+    """dbt build (the only writer of the warehouse), then the static docs site and the published copy.
 
-    Staged files that cannot be read are moved to quarantine first (quarantine_unreadable), so
-    that one bad file does not stop the rest from landing. `full_refresh` rebuilds every model
-    from the staged files (dbt build --full-refresh)."""
+    A build is incremental: dbt reads the staged batches it has not loaded yet and updates the
+    rows they change (dbt_project/README in the docs site). Staged files that cannot be read are
+    moved to quarantine first (quarantine_unreadable), so that one bad file does not stop the rest
+    from landing. `full_refresh` rebuilds every model from every batch (dbt build --full-refresh).
+    A build that stopped half-way (dbt failed, the task was killed) leaves a marker, and the next
+    build is a full refresh: the incremental models read this build's batches only once."""
+    phases: dict[str, float] = {}
+    mark = time.monotonic()
     quarantined = quarantine_unreadable(settings)
-    if staged_article_count(settings) == 0:
-        raise RuntimeError(f"nothing to build: no staged articles in {settings.staged_dir}/articles (run the extract step first)")
+    if not staged_batches(settings):
+        raise RuntimeError(f"nothing to build: no staged batches in {batches_dir(settings)} (run the extract step first)")
     stage_fetch_log(settings)
     with warehouse_writer_lock(settings):
+        marker = settings.home / INCOMPLETE_BUILD_FILE
+        if marker.exists() and not full_refresh:
+            log.warning("the last build did not finish (%s): this build is a full refresh", marker)
+            full_refresh = True
+        marker.write_text(datetime.now(UTC).isoformat(timespec="seconds") + "\n")
+        phases["quarantine and fetch log"], mark = time.monotonic() - mark, time.monotonic()
         try:
             run_dbt(settings, "build", *(["--full-refresh"] if full_refresh else []))
         except RuntimeError as exc:
@@ -477,19 +568,25 @@ def build_warehouse(settings: Settings, full_refresh: bool = False) -> dict:
             if failed:
                 raise RuntimeError(f"dbt build failed: {'; '.join(failed)[:500]}\n{exc}") from exc
             raise
-        # The results of the build, before the next commands overwrite run_results.json.
+        # The results of the build, before the next command overwrites run_results.json.
         nodes = dbt_node_results(settings)
-        # Freshness warns (in the log) when nothing new was staged for a week: a scraper gone quiet.
-        run_dbt(settings, "source", "freshness")
+        marker.unlink()
+        phases["dbt build"], mark = time.monotonic() - mark, time.monotonic()
         run_dbt(settings, "docs", "generate", "--static")
+        phases["docs"], mark = time.monotonic() - mark, time.monotonic()
         publish_warehouse(settings)
+        phases["publish"] = time.monotonic() - mark
+    log.info("build%s: %s", " (full refresh)" if full_refresh else "", ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
     docs = settings.home / "dbt_target" / "static_index.html"
     settings.docs_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(docs, settings.docs_dir / "index.html")
     return {
         "warehouse": str(settings.warehouse_path),
         "published": str(settings.published_path),
+        "published_marts": str(settings.published_path.parent / "marts"),
         "docs": str(settings.docs_dir / "index.html"),
+        "full_refresh": full_refresh,
+        "seconds": {k: round(v, 1) for k, v in phases.items()},
         "quarantined": quarantined,
         "nodes": nodes,
     }
@@ -608,18 +705,80 @@ def stage_fetch_log(settings: Settings) -> Path:
     return path
 
 
+# The storage format of the warehouse and its published copy: the one DuckDB 1.5 reads (the
+# duckdb-cli on PyPI, most DuckDB 1.x clients and drivers), which DuckDB 2.0 still writes. dbt
+# creates the file in it (profiles.yml: storage_compatibility_version); a file made before in
+# 2.0's format is converted when published.
+PUBLISHED_STORAGE_VERSION = "v1.5.0"
+LAST_V1_STORAGE_NUMBER = 68  # the version number in the file header that DuckDB 1.5 reads at most
+# Relations never published: the view of batches not yet loaded reads the landing zone's files.
+UNPUBLISHED = [("staging", "stg_news__arrivals")]
+
+
+def storage_number(path: Path) -> int:
+    """The storage version number in a DuckDB file's header (after the 8-byte checksum, the
+    magic "DUCK" and then the number, little-endian)."""
+    with open(path, "rb") as fh:
+        head = fh.read(20)
+    if head[8:12] != b"DUCK":
+        raise ValueError(f"{path} is not a DuckDB database file")
+    return int.from_bytes(head[12:20], "little")
+
+
 def publish_warehouse(settings: Settings) -> Path:
-    """Copy the freshly built warehouse to published/ under a temporary name, then rename it.
+    """Copy the freshly built warehouse to published/ under a temporary name, then rename it; each
+    mart also as published/marts/<model>.parquet.
 
     DuckDB lets one process write a file and no other process read it meanwhile, so users never
     open the file dbt writes: they open this copy. A rename replaces it at once; a reader that
     has the old copy open keeps reading it until it closes, and the next build never waits.
+    The copy is in DuckDB 1.5's storage format (PUBLISHED_STORAGE_VERSION), so that older
+    clients open it too.
     """
+    import duckdb
+
     target = settings.published_path
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
-    shutil.copyfile(settings.warehouse_path, tmp)
+    token = secrets.token_hex(4)
+    tmp = target.with_name(f".{target.name}.{token}")
+    marts_dir = target.parent / "marts"
+    marts_tmp = target.parent / f".marts.{token}"
+    marts_tmp.mkdir()
+    converted = storage_number(settings.warehouse_path) > LAST_V1_STORAGE_NUMBER
+    con = duckdb.connect(config={"memory_limit": settings.duckdb_memory_limit, "threads": settings.duckdb_threads,
+                                 "temp_directory": str(settings.home / "duckdb_tmp")})
+    try:
+        if converted:  # a warehouse file made in 2.0's format: rewritten in the published one
+            log.warning("%s is in a storage format DuckDB 1.x cannot read: the published copy is converted", settings.warehouse_path)
+            con.execute("attach ? as built (read_only)", [str(settings.warehouse_path)])
+            con.execute(f"attach ? as pub (storage_version '{PUBLISHED_STORAGE_VERSION}')", [str(tmp)])
+            con.execute("copy from database built to pub")
+            con.execute("detach built")
+        else:
+            shutil.copyfile(settings.warehouse_path, tmp)
+            con.execute("attach ? as pub", [str(tmp)])
+        for schema, name in UNPUBLISHED:
+            con.execute(f'drop view if exists pub."{schema}"."{name}"')
+        marts = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_catalog = 'pub' and table_schema = 'marts'"
+            " order by table_name").fetchall()]
+        for name in marts:
+            path = str(marts_tmp / f"{name}.parquet").replace("'", "''")
+            con.execute(f'copy (select * from pub.marts."{name}") to \'{path}\' (format parquet, compression zstd)')
+        con.execute("detach pub")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        shutil.rmtree(marts_tmp, ignore_errors=True)
+        raise
+    finally:
+        con.close()
     os.replace(tmp, target)
+    # The Parquet folder is swapped with two renames: a reader sees the old set or the new one.
+    old = target.parent / f".marts-old.{token}"
+    if marts_dir.exists():
+        os.replace(marts_dir, old)
+    os.replace(marts_tmp, marts_dir)
+    shutil.rmtree(old, ignore_errors=True)
     return target
 
 
@@ -651,16 +810,16 @@ def summary(settings: Settings) -> dict:
         return out
     con = duckdb.connect(str(settings.published_path), read_only=True)
     try:
-        rows = con.execute("select status, count(*) from main.dim_article group by status").fetchall()
+        rows = con.execute("select status, count(*) from marts.dim_article group by status").fetchall()
         out["articles"] = dict(rows)
         out["facts"] = {
-            table: con.execute(f"select count(*) from main.{model}").fetchone()[0]
+            table: con.execute(f"select count(*) from marts.{model}").fetchone()[0]
             for table, model in FACT_TABLES_IN_WAREHOUSE.items()
         }
-        reports = dict(con.execute("select fact_table, count(*) from main.bridge_observation_fact group by 1").fetchall())
+        reports = dict(con.execute("select fact_table, count(*) from marts.bridge_observation_fact group by 1").fetchall())
         out["reports"] = {table: reports.get(table, 0) for table in FACT_TABLES_IN_WAREHOUSE}
         out["conflicts"] = sum(
-            con.execute(f"select count(*) from main.{model} where has_conflict").fetchone()[0]
+            con.execute(f"select count(*) from marts.{model} where has_conflict").fetchone()[0]
             for model in FACT_TABLES_IN_WAREHOUSE.values()
         )
     finally:

@@ -1,3 +1,8 @@
+{{ config(
+    materialized='incremental', incremental_strategy='append',
+    pre_hook="{{ delete_replaced('observation_id', ref('int_touched_observations')) }}"
+) }}
+-- depends_on: {{ ref('int_touched_observations') }}
 -- One row per observation: a figure (fact_table, metric, unit, place, period, group) however many
 -- articles report it, with the report chosen to stand for it and its support.
 --
@@ -6,8 +11,14 @@
 -- bridge_observation_fact and flagged here, never averaged. The value shown is the chosen
 -- report's: an exact figure over a qualified one ("hơn", "khoảng"), then the most recent
 -- publication, then the report printed most often, then the smallest fact_id (a stable tie-break).
+--
+-- A build recomputes only the observations it touched (int_touched_observations), from every
+-- report of them.
 with facts as (
     select * from {{ ref('int_facts_joined') }}
+    {% if is_incremental() %}
+    where observation_id in (select observation_id from {{ ref('int_touched_observations') }})
+    {% endif %}
 ),
 
 ranked as (
