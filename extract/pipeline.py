@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from extract import areas
+from extract import areas, corrections
 from extract.archive import FetchRecord, RawArchive, write_atomic
 from extract.contract import EXTRACTOR_VERSION
 from extract.fetch import HttpClient, decode_html
@@ -368,6 +368,8 @@ def build_warehouse(settings: Settings, full_refresh: bool = False) -> dict:
     if staged_article_count(settings) == 0:
         raise RuntimeError(f"nothing to build: no staged articles in {settings.staged_dir}/articles (run the extract step first)")
     stage_fetch_log(settings)
+    # The reviewers' decisions, checked (a bad row is one error line and is left out), where dbt reads them.
+    checked = corrections.stage_corrections(settings)
     with warehouse_writer_lock(settings):
         try:
             run_dbt(settings, "build", *(["--full-refresh"] if full_refresh else []))
@@ -391,6 +393,7 @@ def build_warehouse(settings: Settings, full_refresh: bool = False) -> dict:
         "published": str(settings.published_path),
         "docs": str(settings.docs_dir / "index.html"),
         "quarantined": quarantined,
+        "corrections": {"decisions": checked["decisions"], "invalid": checked["invalid"], **corrections.build_report(settings)},
         "nodes": nodes,
     }
 

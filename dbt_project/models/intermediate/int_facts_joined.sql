@@ -1,4 +1,4 @@
--- One row per fact of a kept article, with the article's provenance, the place's unit (its
+-- One row per fact of a kept article (as corrected by reviewers), with the article's provenance, the place's unit (its
 -- dim_area key and the province it lies in today) and the observation it reports.
 with joined as (
 select
@@ -30,8 +30,15 @@ select
     a.url,
     a.source_name,
     a.published_on,
-    f.extractor_version
-from {{ ref('stg_news__facts') }} as f
+    f.extractor_version,
+    f.confidence,
+    f.confidence_reasons,
+    f.is_corrected,
+    f.is_reviewed,
+    f.corrected_fields,
+    f.correction_note
+-- the facts with the reviewers' corrections applied and their rejected figures left out
+from {{ ref('int_facts_corrected') }} as f
 inner join {{ ref('stg_news__articles') }} as a using (article_id)
 left join {{ ref('dim_area') }} as area
     on area.area_level = f.area_level and area.area_code = f.area_code and area.valid_from = f.area_valid_from

@@ -31,5 +31,9 @@ select
     cast(fact -> 'span' ->> 1 as integer) as span_end,
     json_array_length(fact -> 'mentions') as mention_count,
     fact -> 'mentions' as mentions,
+    -- null in files staged before the extractor gave confidences (they are re-extracted when
+    -- the extractor version changes)
+    cast(fact ->> 'confidence' as double) as confidence,
+    array_to_string(cast(fact -> 'confidence_reasons' as varchar[]), '; ') as confidence_reasons,
     extractor_version
 from exploded
