@@ -26,6 +26,8 @@ select
     f.sentence,
     f.span_start,
     f.span_end,
+    -- the figure as printed: with the URL and span_start, what a reviewer's decision names
+    substring(a.article_text, f.span_start + 1, f.span_end - f.span_start) as figure_text,
     f.mention_count,
     a.url,
     a.source_name,

@@ -24,6 +24,7 @@ select
     f.sentence,
     f.span_start,
     f.span_end,
+    f.figure_text,
     f.mention_count,
     f.extractor_version,
     -- the report's own confidence, lowered as its observation's is when the reports disagree

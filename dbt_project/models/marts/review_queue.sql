@@ -14,7 +14,7 @@ observations as (
 
 -- the values every report of a disagreeing figure gives, to show beside each of them
 values_reported as (
-    select observation_id, string_agg(distinct cast(value as varchar), ' | ' order by cast(value as varchar)) as reported_values
+    select observation_id, string_agg(distinct regexp_replace(cast(value as varchar), '\.0$', ''), ' | ' order by regexp_replace(cast(value as varchar), '\.0$', '')) as reported_values
     from {{ ref('int_facts_joined') }}
     group by observation_id
 ),
@@ -26,7 +26,6 @@ located as (
         o.observation_reviewed,
         o.distinct_values,
         v.reported_values,
-        substring(a.article_text, f.span_start + 1, f.span_end - f.span_start) as figure_text,
         -- where the sentence starts in the article text: it contains the span, so it starts
         -- no earlier than span_end - its length (1-based search start)
         greatest(1, f.span_end - length(f.sentence) + 1) as search_from,
