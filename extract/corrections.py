@@ -61,6 +61,10 @@ def _normal_value(text: str) -> str:
     # A dot decimal only: "1.234" would mean 1234 in Vietnamese print, so it must be unambiguous.
     if not re.fullmatch(r"\d+(\.\d+)?", text):
         raise ValueError(f"value must be a number with a dot decimal and no thousands separator (1234 or 3.34), got {text!r}")
+    if re.fullmatch(r"\d{1,3}\.\d{3}", text):
+        # Vietnamese print groups thousands with a dot: 1.520 is read 1520 there, 1.52 here.
+        raise ValueError(f"value {text!r} is ambiguous (a thousands separator or a decimal?): write it with no thousands separator "
+                         f"({text.replace('.', '')}), or a decimal with another digit ({text}0)")
     return text
 
 
