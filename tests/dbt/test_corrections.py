@@ -312,3 +312,22 @@ def test_asxh_review_writes_a_csv_to_fill_in_and_imports_it_when_filled(demo_hom
     assert [(r["decision"], r["field"], r["corrected_value"], r["reviewer"]) for r in recorded] == [
         ("accept", "", "", "tester"), ("correct", "value", "1234", "tester")]
     assert (recorded[1]["url"], recorded[1]["figure_text"], recorded[1]["position"]) == (rows[2]["url"], rows[2]["figure_text"], rows[2]["position"])
+
+
+def test_coverage_analysis_counts_reviewed_observations_when_figures_are_reviewed(reviewed):
+    settings = reviewed["settings"]
+    pipeline.run_dbt(settings, "compile", "--select", "data_coverage_by_province_year")
+    sql = (settings.home / "dbt_target" / "compiled" / "asxh" / "analyses" / "data_coverage_by_province_year.sql").read_text(encoding="utf-8")
+    con = _connect(settings)
+    try:
+        rows = _rows(con, sql)
+        checked = {r["observation_id"] for t in FACT_TABLES.values()
+                   for r in _rows(con, f"select observation_id from {t} where is_reviewed and year(period_start) = year(period_end)")}
+    finally:
+        con.close()
+    assert sum(r["reviewed"] for r in rows) == len(checked) > 0
+    assert sum(r["corrected"] for r in rows) > 0
+    for r in rows:
+        assert r["corrected"] <= r["reviewed"] <= r["observations"]
+        if r["observations"]:
+            assert r["reviewed_share"] == round(r["reviewed"] / r["observations"], 3)
