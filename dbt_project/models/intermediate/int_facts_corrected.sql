@@ -7,7 +7,8 @@
 -- metric's fact table (the metric catalogue) unless fact_table is corrected too; period sets
 -- period_start and period_end (period_basis stated); area sets the place: national, or a unit of
 -- dim_area (the version named, else the version valid at the figure's period end or
--- publication, else the newest), with its name and status resolved.
+-- publication, else the first version after that day, as the extractor dates places older than
+-- the 2025-01 snapshot, else the newest), with its name and status resolved.
 with facts as (
     select f.*, a.published_on
     from {{ ref('stg_news__facts') }} as f
@@ -87,7 +88,13 @@ area_found as (
         u.valid_from as area_valid_from,
         row_number() over (
             partition by q.fact_id
-            order by (q.on_day between u.valid_from and coalesce(u.valid_to, date '9999-12-31')) desc, u.valid_from desc
+            order by
+                coalesce(q.on_day between u.valid_from and coalesce(u.valid_to, date '9999-12-31'), false) desc,
+                -- a figure older than every version: the first version after it (the 2025-01
+                -- snapshot, as the extractor dates older places), else the newest
+                coalesce(u.valid_from > q.on_day, false) desc,
+                case when u.valid_from > q.on_day then u.valid_from end,
+                u.valid_from desc
         ) as pick
     from area_asked as q
     inner join {{ ref('dim_area') }} as u
