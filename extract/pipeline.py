@@ -29,7 +29,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from extract import areas
+from extract import areas, corrections
 from extract.archive import ArchiveWriter, FetchRecord, RawArchive, write_atomic
 from extract.contract import EXTRACTOR_VERSION
 from extract.fetch import HttpClient, decode_html
@@ -553,6 +553,8 @@ def build_warehouse(settings: Settings, full_refresh: bool = False) -> dict:
     if not staged_batches(settings):
         raise RuntimeError(f"nothing to build: no staged batches in {batches_dir(settings)} (run the extract step first)")
     stage_fetch_log(settings)
+    # The reviewers' decisions, checked (a bad row is one error line and is left out), where dbt reads them.
+    checked = corrections.stage_corrections(settings)
     with warehouse_writer_lock(settings):
         marker = settings.home / INCOMPLETE_BUILD_FILE
         if marker.exists() and not full_refresh:
@@ -588,6 +590,7 @@ def build_warehouse(settings: Settings, full_refresh: bool = False) -> dict:
         "full_refresh": full_refresh,
         "seconds": {k: round(v, 1) for k, v in phases.items()},
         "quarantined": quarantined,
+        "corrections": {"decisions": checked["decisions"], "invalid": checked["invalid"], **corrections.build_report(settings)},
         "nodes": nodes,
     }
 
