@@ -137,6 +137,31 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(value: str | None, flag: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{flag} must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    from extract.backfill import backfill
+
+    result = backfill(Settings.from_env(), args.source, _day(args.since, "--since"), _day(args.until, "--until"))
+    print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_import_warc(args: argparse.Namespace) -> int:
+    from extract.warc_import import import_warc
+
+    result = import_warc(Settings.from_env(), [Path(f) for f in args.files])
+    print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    return 1 if result.errors else 0
+
+
 def cmd_process(args: argparse.Namespace) -> int:
     from extract.pipeline import extract_pending
 
@@ -360,6 +385,14 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("scrape", help="fetch new articles of every source into the raw archive")
     p.add_argument("--source", action="append", dest="sources", help="only this source (repeatable)")
     p.set_defaults(func=cmd_scrape)
+    p = sub.add_parser("backfill", help="fetch a source's articles of a past window (sitemaps by lastmod, deep listings); resumable")
+    p.add_argument("--source", required=True, help="a source of the registry")
+    p.add_argument("--since", required=True, help="first day, YYYY-MM-DD")
+    p.add_argument("--until", help="last day, YYYY-MM-DD (default: today, or the outlet's last day)")
+    p.set_defaults(func=cmd_backfill)
+    p = sub.add_parser("import-warc", help="ingest WARC files of another crawl into the raw archive, as if fetched")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_import_warc)
     p = sub.add_parser("process", help="extract archived articles not yet staged")
     p.add_argument("--force", action="store_true", help="re-extract every archived article (after the extractor improved)")
     p.set_defaults(func=cmd_process)

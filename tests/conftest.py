@@ -40,14 +40,13 @@ WAREHOUSE_FIXTURE_PAGES = [
 ]
 
 
-def stage_fixture_articles(settings, gazetteer) -> None:
-    """Write the staged article files of WAREHOUSE_FIXTURE_PAGES, as the extract step would."""
-    import json
-
+def fixture_staged_articles(gazetteer, pages=None) -> list[dict]:
+    """The staged rows of WAREHOUSE_FIXTURE_PAGES (or of `pages`), as the extract step makes them."""
     from extract.archive import FetchRecord
-    from extract.pipeline import article_id, build_staged_article, staged_path
+    from extract.pipeline import build_staged_article
 
-    for source, province, path in WAREHOUSE_FIXTURE_PAGES:
+    staged_rows = []
+    for source, province, path in pages or WAREHOUSE_FIXTURE_PAGES:
         body = path.read_bytes()
         if path.suffix == ".txt":
             # A plain-text article is staged as a minimal HTML page: one paragraph per line.
@@ -57,10 +56,15 @@ def stage_fixture_articles(settings, gazetteer) -> None:
         record = FetchRecord(run_id="fixture", source=source, kind="article", key=key, url=f"https://example.invalid/{path.name}",
                              final_url=None, status=200, fetched_at="2026-01-01T00:00:00+00:00", sha256="0" * 64,
                              error=None, retryable=False, province=province, content_type="text/html")
-        staged = build_staged_article(record, body, gazetteer)
-        target = staged_path(settings, article_id(key))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(staged, ensure_ascii=False), encoding="utf-8")
+        staged_rows.append(build_staged_article(record, body, gazetteer))
+    return staged_rows
+
+
+def stage_fixture_articles(settings, gazetteer) -> None:
+    """Write WAREHOUSE_FIXTURE_PAGES as one staged batch, as the extract step would."""
+    from extract.pipeline import write_batch
+
+    write_batch(settings, fixture_staged_articles(gazetteer))
 
 
 @pytest.fixture(scope="session")

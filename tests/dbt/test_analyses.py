@@ -65,6 +65,7 @@ def demo(demo_warehouse):
     timings["total"] = time.perf_counter() - start
     print("demo warehouse fixture timings (s):", {k: round(v, 1) for k, v in timings.items()})
     con = duckdb.connect(str(settings.published_path), read_only=True)
+    con.execute("set search_path = 'marts'")  # the marts, as an analyst reads them
     yield {
         "settings": settings, "base_url": site_url, "con": con, "compiled": compiled,
         "variant": variant, "manifest": manifest, "timings": timings,
@@ -429,6 +430,7 @@ def test_conflicting_reports_shows_both_values_beside_the_chosen_one_when_two_re
     copy = tmp_path / "warehouse.duckdb"  # the compiled SQL names the catalog "warehouse"
     shutil.copyfile(demo["settings"].published_path, copy)
     con = duckdb.connect(str(copy))
+    con.execute("set search_path = 'marts'")
     observation_id, fact_id = con.execute(
         "select observation_id, fact_id from fct_households where metric = 'poor_household_rate' and area_name = 'Vĩnh Tường' and period_start = ? and value = ?",
         [date.fromisoformat(fact["period_start"]), fact["value"]],

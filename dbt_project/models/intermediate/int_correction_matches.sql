@@ -14,8 +14,10 @@ with decisions as (
     select * from {{ ref('stg_review__corrections') }}
 ),
 
+-- the kept articles a decision names (a few among many: the printings below read only theirs)
 articles as (
-    select article_id, url, article_text from {{ ref('stg_news__articles') }} where status = 'kept'
+    select article_id, url, article_text from {{ ref('stg_news__articles') }}
+    where status = 'kept' and url in (select url from decisions)
 ),
 
 -- every printing of every fact of a kept article: (fact, where, what text)

@@ -9,10 +9,12 @@
 -- dim_area (the version named, else the version valid at the figure's period end or
 -- publication, else the first version after that day, as the extractor dates places older than
 -- the 2025-01 snapshot, else the newest), with its name and status resolved.
+--
+-- A view: int_facts_joined reads it for the articles a build changed only (the corrected
+-- articles among them, int_changed_articles), and DuckDB pushes that filter into the scan.
+{{ config(materialized='view') }}
 with facts as (
-    select f.*, a.published_on
-    from {{ ref('stg_news__facts') }} as f
-    inner join {{ ref('stg_news__articles') }} as a using (article_id)
+    select * from {{ ref('stg_news__facts') }}
 ),
 
 applied as (
@@ -71,11 +73,12 @@ area_asked as (
     select
         b.fact_id,
         split_part(b.new_area, ':', 1) as level,
-        cast(split_part(b.new_area, ':', 2) as integer) as code,
+        {{ area_code_text("cast(split_part(b.new_area, ':', 2) as integer)", "split_part(b.new_area, ':', 1)") }} as code,
         cast(nullif(split_part(b.new_area, ':', 3), '') as date) as valid_from,
-        coalesce(b.new_period_end, f.period_end, f.published_on) as on_day
+        coalesce(b.new_period_end, f.period_end, a.published_on) as on_day
     from by_fact as b
     inner join facts as f using (fact_id)
+    inner join {{ ref('stg_news__articles') }} as a using (article_id)
     where b.set_area and b.new_area <> 'national'
 ),
 
@@ -106,7 +109,7 @@ catalogue as (
 )
 
 select
-    f.* exclude (published_on) replace (
+    f.* replace (
         case when b.set_fact_table then b.new_fact_table
              when b.set_metric then coalesce(
                  (select c.fact_table from catalogue as c

@@ -1,3 +1,8 @@
+{{ config(
+    materialized='incremental', incremental_strategy='append',
+    pre_hook="{{ delete_replaced('observation_id', ref('int_touched_observations')) }}"
+) }}
+-- depends_on: {{ ref('int_touched_observations') }}
 -- One row per observation: a figure (fact_table, metric, unit, place, period, group) however many
 -- articles report it, with the report chosen to stand for it and its support.
 --
@@ -11,8 +16,14 @@
 --
 -- Confidence of an observation: its chosen report's (the extractor's, extract/confidence.py),
 -- times var('conflict_confidence_weight') when its reports disagree, with the reason added.
+--
+-- A build recomputes only the observations it touched (int_touched_observations), from every
+-- report of them.
 with facts as (
     select * from {{ ref('int_facts_joined') }}
+    {% if is_incremental() %}
+    where observation_id in (select observation_id from {{ ref('int_touched_observations') }})
+    {% endif %}
 ),
 
 ranked as (
