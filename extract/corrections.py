@@ -280,9 +280,9 @@ def build_report(settings) -> dict:
 
     con = duckdb.connect(str(settings.published_path), read_only=True)
     try:
-        counts = dict(con.execute("select status, count(*) from main.review_corrections group by status").fetchall())
+        counts = dict(con.execute("select status, count(*) from marts.review_corrections group by status").fetchall())
         orphans = con.execute(
-            "select url, figure_text, position, decision, field, orphan_reason from main.review_corrections"
+            "select url, figure_text, position, decision, field, orphan_reason from marts.review_corrections"
             " where status = 'orphaned' order by decided_at").fetchall()
     finally:
         con.close()

@@ -59,9 +59,9 @@ def queue(settings, table: str | None = None, province: str | None = None, limit
     con = _connect(settings)
     try:
         if province and not con.execute(
-                "select 1 from main.dim_area where lower(province_name_today) = lower(?) limit 1", [province.strip()]).fetchone():
+                "select 1 from marts.dim_area where lower(province_name_today) = lower(?) limit 1", [province.strip()]).fetchone():
             raise ValueError(f"--province {province!r} is not one of today's provinces (dim_area.province_name_today)")
-        sql = ("select * from main.review_queue" + (" where " + " and ".join(where) if where else "")
+        sql = ("select * from marts.review_queue" + (" where " + " and ".join(where) if where else "")
                + " order by review_rank limit ?")
         return _rows(con, sql, [*params, limit])
     finally:
@@ -118,7 +118,7 @@ def decide(settings, fact_id: str, decision: str, field: str | None, value: str 
     """Record one decision on a fact of the published warehouse: checked, then appended."""
     con = _connect(settings)
     try:
-        found = _rows(con, "select url, figure_text, span_start from main.bridge_observation_fact where fact_id = ?", [fact_id])
+        found = _rows(con, "select url, figure_text, span_start from marts.bridge_observation_fact where fact_id = ?", [fact_id])
     finally:
         con.close()
     if not found:

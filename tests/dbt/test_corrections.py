@@ -20,8 +20,8 @@ import pytest
 from extract import cli, pipeline
 
 FACT_TABLES = {
-    "households": "fct_households", "loans": "fct_loans", "insurance_cards": "fct_insurance_cards",
-    "allowances": "fct_allowances", "other": "fct_other_indicators",
+    "households": "marts.fct_households", "loans": "marts.fct_loans", "insurance_cards": "marts.fct_insurance_cards",
+    "allowances": "marts.fct_allowances", "other": "marts.fct_other_indicators",
 }
 
 
@@ -47,7 +47,7 @@ def _choose(con) -> dict[str, dict]:
     with how many reports their observation has."""
     facts = _rows(con, """
         select f.*, o.support_facts, o.has_conflict
-        from int_facts_joined f join int_observations o using (observation_id)
+        from intermediate.int_facts_joined f join intermediate.int_observations o using (observation_id)
         order by f.fact_id""")
     used: set[str] = set()
 
@@ -89,7 +89,7 @@ DECISIONS = {
 def _report(con, fact: dict) -> dict | None:
     """The report of this figure in the warehouse now (found by URL and the figure's text, as a
     decision is, so that a renumbered fact is still found), with its observation's row."""
-    found = _rows(con, "select * from bridge_observation_fact where url = ? and figure_text = ? and span_start = ?",
+    found = _rows(con, "select * from marts.bridge_observation_fact where url = ? and figure_text = ? and span_start = ?",
                   (fact["url"], fact["figure_text"], fact["span_start"]))
     if not found:
         return None
@@ -106,8 +106,8 @@ def _state(settings, chosen: dict[str, dict]) -> dict:
             "reports": {name: _report(con, fact) for name, fact in chosen.items()},
             "observations": {name: _rows(con, f"select * from {FACT_TABLES[fact['fact_table']]} where observation_id = ?",
                                          (fact["observation_id"],)) for name, fact in chosen.items()},
-            "corrections": _rows(con, "select * from review_corrections order by decided_at"),
-            "queue_facts": {r["fact_id"] for r in _rows(con, "select fact_id from review_queue")},
+            "corrections": _rows(con, "select * from marts.review_corrections order by decided_at"),
+            "queue_facts": {r["fact_id"] for r in _rows(con, "select fact_id from marts.review_queue")},
         }
     finally:
         con.close()
@@ -168,10 +168,10 @@ def test_correction_of_each_field_changes_the_fact_table_when_applied(reviewed, 
     assert got["value"]["observation"]["value"] == pytest.approx(chosen["value"]["value"] + 7)
     assert got["value"]["observation"]["observation_id"] == chosen["value"]["observation_id"]
     assert got["unit"]["observation"]["unit"] == "household_time"
-    assert (got["metric"]["table"], got["metric"]["observation"]["metric"]) == ("fct_loans", "outstanding_loan_borrowers")
-    assert got["fact_table"]["table"] == "fct_allowances"
+    assert (got["metric"]["table"], got["metric"]["observation"]["metric"]) == ("marts.fct_loans", "outstanding_loan_borrowers")
+    assert got["fact_table"]["table"] == "marts.fct_allowances"
     area = got["area"]["observation"]
-    assert (area["area_level"], area["area_code"], area["area_name"], area["province_name_today"]) == ("province", 26, "Vĩnh Phúc", "Phú Thọ")
+    assert (area["area_level"], area["area_code"], area["area_name"], area["province_name_today"]) == ("province", "26", "Vĩnh Phúc", "Phú Thọ")
     national = got["area_national"]["observation"]
     assert (national["area_level"], national["area_status"], national["area_code"]) == ("national", "national", None)
     period = got["period"]["observation"]
@@ -241,10 +241,10 @@ def test_reextraction_renews_the_extractor_version_of_corrected_figures_when_ree
 def queue(demo_warehouse):
     con = _connect(demo_warehouse["settings"])
     try:
-        rows = _rows(con, "select * from review_queue order by review_rank")
+        rows = _rows(con, "select * from marts.review_queue order by review_rank")
         conflicts = {r["observation_id"] for t in FACT_TABLES.values()
                      for r in _rows(con, f"select observation_id from {t} where has_conflict")}
-        facts = _rows(con, "select fact_id, observation_id, confidence from int_facts_joined")
+        facts = _rows(con, "select fact_id, observation_id, confidence from intermediate.int_facts_joined")
     finally:
         con.close()
     return rows, conflicts, facts
