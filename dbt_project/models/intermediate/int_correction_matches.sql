@@ -27,7 +27,9 @@ printings as (
         f.article_id,
         a.url,
         cast(m.mention -> 'span' ->> 0 as integer) as printed_at,
-        m.mention ->> 'text' as printed_text
+        -- the text at the mention's span, read as `asxh review` reads a figure (the article text)
+        substring(a.article_text, cast(m.mention -> 'span' ->> 0 as integer) + 1,
+                  cast(m.mention -> 'span' ->> 1 as integer) - cast(m.mention -> 'span' ->> 0 as integer)) as printed_text
     from {{ ref('stg_news__facts') }} as f
     inner join articles as a using (article_id)
     cross join unnest(cast(f.mentions as json[])) as m(mention)
