@@ -101,11 +101,14 @@ def _published(settings: Settings):
         con.close()
 
 
+MARTS_SCHEMA = "marts"
+
+
 def available_tables(con) -> list[str]:
-    """Tables and views of schema main, the ones an export accepts."""
+    """Tables and views of the marts schema, the ones an export accepts."""
     rows = con.execute(
         "select table_name from information_schema.tables"
-        " where table_catalog = current_database() and table_schema = 'main' order by table_name"
+        " where table_catalog = current_database() and table_schema = ? order by table_name", [MARTS_SCHEMA]
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -113,9 +116,9 @@ def available_tables(con) -> list[str]:
 def _columns(con, table: str) -> list[str]:
     rows = con.execute(
         "select column_name from information_schema.columns"
-        " where table_catalog = current_database() and table_schema = 'main' and table_name = ?"
+        " where table_catalog = current_database() and table_schema = ? and table_name = ?"
         " order by ordinal_position",
-        [table],
+        [MARTS_SCHEMA, table],
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -174,7 +177,7 @@ def _copy(con, table: str, fmt: str, path: Path) -> int:
     # one of available_tables(), quoted as an identifier.
     target = str(path).replace("'", "''")
     options = "format csv, header true" if fmt == "csv" else "format parquet"
-    (count,) = con.execute(f"copy (select * from main.\"{table}\") to '{target}' ({options})").fetchall()[0]
+    (count,) = con.execute(f"copy (select * from {MARTS_SCHEMA}.\"{table}\") to '{target}' ({options})").fetchall()[0]
     return count
 
 
@@ -223,7 +226,7 @@ def sdmx_observations(con, table: str) -> Iterator[dict[str, str]]:
     if missing:
         raise ValueError(f"sdmx-csv needs a fact table (fct_*); {table} lacks the columns {', '.join(missing)}")
     # Ordered, so that two exports of one warehouse are identical files.
-    rows = con.execute(f"select {', '.join(SDMX_SOURCE_COLUMNS)} from main.\"{table}\" order by all").fetchall()
+    rows = con.execute(f"select {', '.join(SDMX_SOURCE_COLUMNS)} from {MARTS_SCHEMA}.\"{table}\" order by all").fetchall()
     flow = dataflow_id(table)
     for metric, value, unit, qualifier, area_name, area_level, area_code, start, end, group, url in rows:
         yield {

@@ -2,13 +2,15 @@
 
 The Airflow DAGs call these and nothing else, so every step runs and is tested without Airflow
 (`asxh scrape`, `asxh process`, `asxh build`). Data flows one way:
-raw archive (immutable) -> staged articles (one JSON file per article) -> dbt -> warehouse.duckdb.
+raw archive (immutable) -> staged batches (one Parquet file per extract run) -> dbt -> warehouse.duckdb.
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 import json
 import logging
 import os
@@ -17,19 +19,23 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import urllib.parse
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from extract import areas
-from extract.archive import FetchRecord, RawArchive, write_atomic
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from extract import areas, corrections
+from extract.archive import ArchiveWriter, FetchRecord, RawArchive, write_atomic
 from extract.contract import EXTRACTOR_VERSION
 from extract.fetch import HttpClient, decode_html
 from extract.reading import read_page
 from extract.settings import Settings
-from extract.sources import Source, discover, load_sources, page_key
+from extract.sources import Source, discover, load_sources, page_key, site_host
 
 log = logging.getLogger(__name__)
 
@@ -74,54 +80,95 @@ def _should_fetch(key: str, latest: dict[str, FetchRecord], failures: dict[str, 
 LAST_SCRAPE_FILE = "last_scrape.json"
 
 
-def scrape(settings: Settings, client: HttpClient | None = None, only: list[str] | None = None) -> ScrapeResult:
-    """Discover the article URLs of every source (or of the sources named in `only`) and fetch
-    the ones not yet archived."""
-    archive = RawArchive(settings.raw_dir)
-    client = client or HttpClient(settings)
-    result = ScrapeResult(new_run_id())
-    # One pass over the fetch log: each page's newest record and its count of passing failures.
-    latest: dict[str, FetchRecord] = {}
-    failures: dict[str, int] = {}
-    for record in archive.records():
-        latest[record.key] = record
+@dataclass
+class FetchHistory:
+    """What the fetch log says of every page: its newest record and its count of passing failures.
+    Shared by the workers of a run, which claim each page before fetching it (under the lock), so
+    that two sources listing one page fetch it once."""
+
+    latest: dict[str, FetchRecord] = field(default_factory=dict)
+    failures: dict[str, int] = field(default_factory=dict)
+    claimed: set[str] = field(default_factory=set)  # keys taken by a worker of this run
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def read(cls, archive: RawArchive) -> "FetchHistory":
+        history = cls()
+        for record in archive.records():
+            history.add(record)
+        return history
+
+    def add(self, record: FetchRecord) -> None:
+        self.latest[record.key] = record
         if not record.ok and record.retryable:
-            failures[record.key] = failures.get(record.key, 0) + 1
-    records: list[FetchRecord] = []
+            self.failures[record.key] = self.failures.get(record.key, 0) + 1
+
+    def should_fetch(self, key: str) -> bool:
+        return _should_fetch(key, self.latest, self.failures)
+
+    def claim(self, key: str) -> bool:
+        """Take a page for this worker: False when it is archived or another worker has it."""
+        with self.lock:
+            if key in self.claimed or not self.should_fetch(key):
+                return False
+            self.claimed.add(key)
+            return True
+
+
+def select_sources(settings: Settings, only: list[str] | None = None) -> list[Source]:
     sources = load_sources(settings.sources_file)
     if only:
         unknown = sorted(set(only) - {s.name for s in sources})
         if unknown:
             raise ValueError(f"unknown source(s) {', '.join(unknown)}; sources in {settings.sources_file}: {', '.join(s.name for s in sources)}")
         sources = [s for s in sources if s.name in only]
+    return sources
+
+
+def host_groups(sources: list[Source]) -> list[list[Source]]:
+    """The sources by the host of their homepage, in registry order: one group is scraped by one
+    worker (and is one task of the scrape DAG), so that a host shared by several sources (the demo
+    site's) still gets one request at a time and its pause, even across processes."""
+    groups: dict[str, list[Source]] = {}
+    for source in sources:
+        groups.setdefault(site_host(urllib.parse.urlsplit(source.homepage).netloc), []).append(source)
+    return list(groups.values())
+
+
+def scrape(settings: Settings, client: HttpClient | None = None, only: list[str] | None = None) -> ScrapeResult:
+    """Discover the article URLs of every source (or of the sources named in `only`) and fetch
+    the ones not yet archived.
+
+    Hosts are scraped at once by a bounded pool (settings.scrape_workers), each host by one worker
+    with its own pause and Crawl-delay (the client's per-host lock keeps them even so). Every page
+    is appended to the archive and the fetch log as it is fetched (ArchiveWriter): a kill loses at
+    most the pages in flight, and a re-run fetches nothing already archived."""
+    archive = RawArchive(settings.raw_dir)
+    client = client or HttpClient(settings)
+    result = ScrapeResult(new_run_id())
+    history = FetchHistory.read(archive)
+    sources = select_sources(settings, only)
     result.sources = len(sources)
     validators = archive.validators()
-    for source in sources:
-        found = discover(source, client, settings.max_listing_pages, validators)
-        for error in found.errors:
-            log.error("source %s: %s", source.name, error)
-        result.errors.extend(f"{source.name}: {e}" for e in found.errors)
-        result.discovered += len(found.urls)
-        result.sources_reached += bool(found.urls or not found.errors)
-        todo = [u for u in found.urls if _should_fetch(page_key(source, u), latest, failures)]
-        result.skipped_known += len(found.urls) - len(todo)
-        # Pages that failed for a passing reason are asked for again even when their feed is
-        # unchanged (a 304 lists nothing): the fetch log remembers them.
-        retry = [r.url for r in latest.values() if r.source == source.name and not r.ok and r.url not in todo
-                 and _should_fetch(r.key, latest, failures) and page_key(source, r.url) == r.key]
-        todo += retry
-        log.info("source %s: %d article URLs found, %d to fetch", source.name, len(found.urls), len(todo))
-        for i, url in enumerate(todo[: settings.max_pages_per_source], 1):
-            record = _fetch_article(client, archive, result.run_id, source, url)
-            records.append(record)
-            if record.ok:
-                result.new_pages += 1
-                log.info("[%d/%d] fetched %s", i, len(todo), url)
-            else:
-                result.failed += 1
-                result.errors.append(f"{url}: {record.error}")
-                log.error("[%d/%d] %s: %s%s", i, len(todo), url, record.error, " (will retry)" if record.retryable else "")
-    archive.write_log(result.run_id, records)
+    groups = host_groups(sources)
+    with archive.writer(result.run_id) as writer:
+
+        def run_group(group: list[Source]) -> list[ScrapeResult]:
+            return [_scrape_source(settings, client, writer, history, validators, source) for source in group]
+
+        workers = max(1, min(settings.scrape_workers, len(groups)))
+        if workers == 1:
+            partials = [run_group(g) for g in groups]
+        else:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scrape") as pool:
+                partials = list(pool.map(run_group, groups))
+    for partial in (p for group in partials for p in group):
+        result.sources_reached += partial.sources_reached
+        result.discovered += partial.discovered
+        result.new_pages += partial.new_pages
+        result.failed += partial.failed
+        result.skipped_known += partial.skipped_known
+        result.errors.extend(partial.errors)
     archive.save_validators(validators)
     if result.sources_reached:
         # When a scrape last reached its sources, beside the raw archive (which only ever grows by
@@ -132,9 +179,60 @@ def scrape(settings: Settings, client: HttpClient | None = None, only: list[str]
     return result
 
 
-def _fetch_article(client: HttpClient, archive: RawArchive, run_id: str, source: Source, url: str) -> FetchRecord:
+def _scrape_source(settings: Settings, client: HttpClient, writer: ArchiveWriter, history: FetchHistory,
+                   validators: dict[str, dict], source: Source) -> ScrapeResult:
+    """One source: discover, then fetch its new pages (at most max_pages_per_source). An unexpected
+    error ends this source with a line in the log; the other sources go on."""
+    result = ScrapeResult(writer.run_id)
+    try:
+        found = discover(source, client, settings.max_listing_pages, validators)
+    except Exception as exc:  # noqa: BLE001 - one broken source must not stop the others
+        log.exception("source %s: discovery failed", source.name)
+        result.errors.append(f"{source.name}: {exc.__class__.__name__}: {exc}")
+        return result
+    for error in found.errors:
+        log.error("source %s: %s", source.name, error)
+    result.errors.extend(f"{source.name}: {e}" for e in found.errors)
+    result.discovered += len(found.urls)
+    result.sources_reached += bool(found.urls or not found.errors)
+    todo = [u for u in found.urls if history.should_fetch(page_key(source, u))]
+    result.skipped_known += len(found.urls) - len(todo)
+    # Pages that failed for a passing reason are asked for again even when their feed is
+    # unchanged (a 304 lists nothing): the fetch log remembers them.
+    retry = [r.url for r in list(history.latest.values()) if r.source == source.name and not r.ok and r.url not in todo
+             and history.should_fetch(r.key) and page_key(source, r.url) == r.key]
+    todo += retry
+    log.info("source %s: %d article URLs found, %d to fetch", source.name, len(found.urls), len(todo))
+    fetched = 0
+    for url in todo:
+        if fetched >= settings.max_pages_per_source:
+            break
+        if not history.claim(page_key(source, url)):
+            continue  # listed by another source of this run too, and taken there
+        fetched += 1
+        try:
+            record = _fetch_article(client, writer, writer.run_id, source, url)
+        except Exception as exc:  # noqa: BLE001 - e.g. a full disk: this source stops, with its reason
+            log.exception("source %s: %s", source.name, url)
+            result.errors.append(f"{url}: {exc.__class__.__name__}: {exc}")
+            break
+        if record.ok:
+            result.new_pages += 1
+            log.info("[%d/%d] %s: fetched %s", fetched, len(todo), source.name, url)
+        else:
+            result.failed += 1
+            result.errors.append(f"{url}: {record.error}")
+            log.error("[%d/%d] %s: %s%s", fetched, len(todo), url, record.error, " (will retry)" if record.retryable else "")
+    return result
+
+
+def _fetch_article(client: HttpClient, writer: "ArchiveWriter | RawArchive", run_id: str, source: Source, url: str) -> FetchRecord:
+    """Fetch one article page and append it, with its fetch record, to the run's archive files."""
+    if isinstance(writer, RawArchive):
+        with writer.writer(run_id) as own:
+            return _fetch_article(client, own, run_id, source, url)
     fetched = client.get(url)
-    error, retryable, sha = fetched.error, fetched.retryable, None
+    error, retryable, body = fetched.error, fetched.retryable, None
     content_type = fetched.headers.get("content-type")
     if fetched.ok:
         if content_type and not any(t in content_type.lower() for t in ("html", "xml", "text/plain")):
@@ -142,14 +240,20 @@ def _fetch_article(client: HttpClient, archive: RawArchive, run_id: str, source:
         elif not fetched.body.strip():
             error, retryable = "empty body", True
         else:
-            sha = archive.store(fetched.body)
-    return FetchRecord(
+            body = fetched.body
+    record = FetchRecord(
         run_id=run_id, source=source.name, kind="article", key=page_key(source, url), url=url, final_url=fetched.final_url,
-        status=fetched.status, fetched_at=fetched.fetched_at, sha256=sha, error=error,
+        status=fetched.status, fetched_at=fetched.fetched_at, sha256=None, error=error,
         retryable=retryable, etag=fetched.headers.get("etag"),
         last_modified=fetched.headers.get("last-modified"), content_type=content_type,
         bytes=len(fetched.body) if fetched.body is not None else None, province=source.province,
     )
+    return writer.add(record, body, status_line=f"{fetched.status} OK" if body is not None else None,
+                      headers=fetched.headers, warc_date=_warc_date(fetched.fetched_at))
+
+
+def _warc_date(iso: str) -> str | None:
+    return iso.replace("+00:00", "Z") if iso else None
 
 
 # ---------------------------------------------------------------- extract
@@ -167,41 +271,110 @@ class ExtractResult:
         return {**asdict(self), "errors": self.errors[:20]}
 
 
-def staged_path(settings: Settings, art_id: str) -> Path:
-    return settings.staged_dir / "articles" / f"{art_id}.json"
+def batches_dir(settings: Settings) -> Path:
+    return settings.staged_dir / "batches"
 
 
-def _is_current(path: Path, sha256: str) -> bool:
-    if not path.exists():
-        return False
+# The Parquet schema of a staged batch: one row per article as build_staged_article makes it, its
+# facts nested. Fixed here rather than inferred, so that a field that is null in every article of
+# one run (no `group` anywhere) has the same type in every batch and dbt reads them all as one.
+_MENTION = pa.struct([("span", pa.list_(pa.int32())), ("sentence", pa.string()), ("text", pa.string())])
+_FACT = pa.struct([
+    ("fact_table", pa.string()), ("metric", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
+    ("qualifier", pa.string()), ("area", pa.string()), ("area_level", pa.string()), ("area_code", pa.int32()),
+    ("area_valid_from", pa.string()), ("area_status", pa.string()), ("province_code_today", pa.int32()),
+    ("period_start", pa.string()), ("period_end", pa.string()), ("period_basis", pa.string()), ("group", pa.string()),
+    ("sentence", pa.string()), ("span", pa.list_(pa.int32())), ("mentions", pa.list_(_MENTION)),
+    ("confidence", pa.float64()), ("confidence_reasons", pa.list_(pa.string())),
+])
+BATCH_SCHEMA = pa.schema([
+    ("batch_id", pa.string()), ("article_id", pa.string()), ("page_key", pa.string()), ("url", pa.string()),
+    ("final_url", pa.string()), ("source", pa.string()), ("source_province", pa.string()), ("title", pa.string()),
+    ("published", pa.string()), ("published_source", pa.string()), ("cut_reason", pa.string()), ("author", pa.string()),
+    ("fetched_at", pa.string()), ("raw_sha256", pa.string()), ("status", pa.string()), ("skip_reason", pa.string()),
+    ("topic_hits", pa.int32()), ("extractor_version", pa.string()), ("extracted_at", pa.string()), ("text", pa.string()),
+    ("facts", pa.list_(_FACT)),
+])
+
+
+def write_batch(settings: Settings, articles: list[dict], batch_id: str | None = None) -> Path | None:
+    """One immutable Parquet file with the staged articles of one run (and their facts), written
+    under a temporary name and renamed, so that dbt never sees half a batch. Its id sorts by the
+    time it was written: of two rows of one article, the later batch's is the current one."""
+    if not articles:
+        return None
+    batch_id = batch_id or new_run_id()
+    table = pa.Table.from_pylist([{**a, "batch_id": batch_id} for a in articles], schema=BATCH_SCHEMA)
+    folder = batches_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{batch_id}.parquet"
+    tmp = folder / f".{batch_id}.{secrets.token_hex(4)}.tmp"
     try:
-        staged = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return False
-    return staged.get("raw_sha256") == sha256 and staged.get("extractor_version") == EXTRACTOR_VERSION
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def staged_batches(settings: Settings) -> list[Path]:
+    folder = batches_dir(settings)
+    return sorted(folder.glob("*.parquet")) if folder.exists() else []
+
+
+def staged_index(settings: Settings) -> dict[str, tuple[str, str]]:
+    """article_id -> (raw_sha256, extractor_version) of its current staged row (latest batch).
+    A batch that cannot be read is left out (the build quarantines it) and its articles are
+    staged again by the next extract."""
+    index: dict[str, tuple[str, str]] = {}
+    for path in staged_batches(settings):  # sorted by batch id: later batches overwrite
+        try:
+            columns = pq.read_table(path, columns=["article_id", "raw_sha256", "extractor_version"]).to_pydict()
+        except (OSError, pa.ArrowException) as exc:
+            log.error("staged batch %s unreadable (%s): its articles will be staged again", path, exc)
+            continue
+        for art_id, sha, version in zip(columns["article_id"], columns["raw_sha256"], columns["extractor_version"]):
+            index[art_id] = (sha, version)
+    return index
+
+
+def staged_articles(settings: Settings) -> dict[str, dict]:
+    """The current staged row of every article (for tests and tools; dbt reads the files itself)."""
+    current: dict[str, dict] = {}
+    for path in staged_batches(settings):
+        for row in pq.read_table(path).to_pylist():
+            current[row["article_id"]] = row
+    return current
+
+
+# Articles per batch file: one run's batch is cut in files of this many, so that the rows held
+# in memory stay bounded however much a run extracts.
+BATCH_ARTICLES = 5000
 
 
 def extract_pending(settings: Settings, force: bool = False) -> ExtractResult:
-    """Turn every archived article not yet staged (or staged by an older extractor) into a
-    staged article file with its facts. `force` re-extracts everything from the archive."""
+    """Turn every archived article not yet staged (or staged by an older extractor) into staged
+    rows with its facts, written as one batch per run. `force` re-extracts everything."""
     archive = RawArchive(settings.raw_dir)
     result = ExtractResult()
     gazetteer = None
     registry = load_registry(settings)
+    current = {} if force else staged_index(settings)
+    pending: list[dict] = []
     todo = [r for r in archive.latest_by_key().values() if r.ok and r.kind == "article"]
     for i, record in enumerate(todo, 1):
-        path = staged_path(settings, article_id(record.key))
-        if not force and _is_current(path, record.sha256):
+        staged_as = current.get(article_id(record.key))
+        if staged_as == (record.sha256, EXTRACTOR_VERSION):
             result.unchanged += 1
             continue
         gazetteer = gazetteer or areas.Gazetteer.load()
         try:
-            staged = build_staged_article(record, archive.read(record.sha256), gazetteer, registry)
+            staged = build_staged_article(record, archive.read(record), gazetteer, registry)
         except Exception as exc:  # one bad page must not stop the run; it is logged with its URL
             log.exception("extract failed for %s", record.url)
             result.errors.append(f"{record.url}: {exc.__class__.__name__}: {exc}")
             continue
-        write_atomic(path, json.dumps(staged, ensure_ascii=False).encode("utf-8"))
+        pending.append(staged)
         result.articles += 1
         if staged["status"] == "kept":
             result.kept += 1
@@ -209,6 +382,12 @@ def extract_pending(settings: Settings, force: bool = False) -> ExtractResult:
         else:
             result.skipped += 1
         log.info("[%d/%d] %s: %s, %d facts", i, len(todo), record.url, staged["status"] if staged["status"] == "kept" else f"skipped ({staged['skip_reason']})", len(staged["facts"]))
+        if len(pending) >= BATCH_ARTICLES:
+            write_batch(settings, pending)
+            pending = []
+    path = write_batch(settings, pending)
+    if path:
+        log.info("staged batch %s", path)
     log.info("extract: %d articles written (%d kept, %d skipped), %d facts, %d unchanged, %d errors",
              result.articles, result.kept, result.skipped, result.facts, result.unchanged, len(result.errors))
     return result
@@ -290,6 +469,9 @@ def dbt_env(settings: Settings) -> dict[str, str]:
         DBT_TARGET_PATH=str(settings.home / "dbt_target"),
         DBT_LOG_PATH=str(settings.home / "dbt_logs"),
         DBT_USE_COLORS="false",
+        # Read by profiles.yml: DuckDB's bounds, checked by extract.settings.
+        ASXH_DUCKDB_MEMORY_LIMIT=settings.duckdb_memory_limit,
+        ASXH_DUCKDB_THREADS=str(settings.duckdb_threads),
     )
     return env
 
@@ -353,22 +535,33 @@ def run_dbt(settings: Settings, *args: str) -> None:
         raise RuntimeError(f"dbt {' '.join(args)} failed (exit {process.returncode}):\n{joined}")
 
 
-def staged_article_count(settings: Settings) -> int:
-    folder = settings.staged_dir / "articles"
-    return sum(1 for _ in folder.glob("*.json")) if folder.exists() else 0
+INCOMPLETE_BUILD_FILE = ".build-incomplete"
 
 
 def build_warehouse(settings: Settings, full_refresh: bool = False) -> dict:
-    """dbt build (the only writer of the warehouse), then the static docs site.
+    """dbt build (the only writer of the warehouse), then the static docs site and the published copy.
 
-    Staged files that cannot be read are moved to quarantine first (quarantine_unreadable), so
-    that one bad file does not stop the rest from landing. `full_refresh` rebuilds every model
-    from the staged files (dbt build --full-refresh)."""
+    A build is incremental: dbt reads the staged batches it has not loaded yet and updates the
+    rows they change (dbt_project/README in the docs site). Staged files that cannot be read are
+    moved to quarantine first (quarantine_unreadable), so that one bad file does not stop the rest
+    from landing. `full_refresh` rebuilds every model from every batch (dbt build --full-refresh).
+    A build that stopped half-way (dbt failed, the task was killed) leaves a marker, and the next
+    build is a full refresh: the incremental models read this build's batches only once."""
+    phases: dict[str, float] = {}
+    mark = time.monotonic()
     quarantined = quarantine_unreadable(settings)
-    if staged_article_count(settings) == 0:
-        raise RuntimeError(f"nothing to build: no staged articles in {settings.staged_dir}/articles (run the extract step first)")
+    if not staged_batches(settings):
+        raise RuntimeError(f"nothing to build: no staged batches in {batches_dir(settings)} (run the extract step first)")
     stage_fetch_log(settings)
+    # The reviewers' decisions, checked (a bad row is one error line and is left out), where dbt reads them.
+    checked = corrections.stage_corrections(settings)
     with warehouse_writer_lock(settings):
+        marker = settings.home / INCOMPLETE_BUILD_FILE
+        if marker.exists() and not full_refresh:
+            log.warning("the last build did not finish (%s): this build is a full refresh", marker)
+            full_refresh = True
+        marker.write_text(datetime.now(UTC).isoformat(timespec="seconds") + "\n")
+        phases["quarantine and fetch log"], mark = time.monotonic() - mark, time.monotonic()
         try:
             run_dbt(settings, "build", *(["--full-refresh"] if full_refresh else []))
         except RuntimeError as exc:
@@ -377,20 +570,27 @@ def build_warehouse(settings: Settings, full_refresh: bool = False) -> dict:
             if failed:
                 raise RuntimeError(f"dbt build failed: {'; '.join(failed)[:500]}\n{exc}") from exc
             raise
-        # The results of the build, before the next commands overwrite run_results.json.
+        # The results of the build, before the next command overwrites run_results.json.
         nodes = dbt_node_results(settings)
-        # Freshness warns (in the log) when nothing new was staged for a week: a scraper gone quiet.
-        run_dbt(settings, "source", "freshness")
+        marker.unlink()
+        phases["dbt build"], mark = time.monotonic() - mark, time.monotonic()
         run_dbt(settings, "docs", "generate", "--static")
+        phases["docs"], mark = time.monotonic() - mark, time.monotonic()
         publish_warehouse(settings)
+        phases["publish"] = time.monotonic() - mark
+    log.info("build%s: %s", " (full refresh)" if full_refresh else "", ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
     docs = settings.home / "dbt_target" / "static_index.html"
     settings.docs_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(docs, settings.docs_dir / "index.html")
     return {
         "warehouse": str(settings.warehouse_path),
         "published": str(settings.published_path),
+        "published_marts": str(settings.published_path.parent / "marts"),
         "docs": str(settings.docs_dir / "index.html"),
+        "full_refresh": full_refresh,
+        "seconds": {k: round(v, 1) for k, v in phases.items()},
         "quarantined": quarantined,
+        "corrections": {"decisions": checked["decisions"], "invalid": checked["invalid"], **corrections.build_report(settings)},
         "nodes": nodes,
     }
 
@@ -508,18 +708,80 @@ def stage_fetch_log(settings: Settings) -> Path:
     return path
 
 
+# The storage format of the warehouse and its published copy: the one DuckDB 1.5 reads (the
+# duckdb-cli on PyPI, most DuckDB 1.x clients and drivers), which DuckDB 2.0 still writes. dbt
+# creates the file in it (profiles.yml: storage_compatibility_version); a file made before in
+# 2.0's format is converted when published.
+PUBLISHED_STORAGE_VERSION = "v1.5.0"
+LAST_V1_STORAGE_NUMBER = 68  # the version number in the file header that DuckDB 1.5 reads at most
+# Relations never published: the view of batches not yet loaded reads the landing zone's files.
+UNPUBLISHED = [("staging", "stg_news__arrivals")]
+
+
+def storage_number(path: Path) -> int:
+    """The storage version number in a DuckDB file's header (after the 8-byte checksum, the
+    magic "DUCK" and then the number, little-endian)."""
+    with open(path, "rb") as fh:
+        head = fh.read(20)
+    if head[8:12] != b"DUCK":
+        raise ValueError(f"{path} is not a DuckDB database file")
+    return int.from_bytes(head[12:20], "little")
+
+
 def publish_warehouse(settings: Settings) -> Path:
-    """Copy the freshly built warehouse to published/ under a temporary name, then rename it.
+    """Copy the freshly built warehouse to published/ under a temporary name, then rename it; each
+    mart also as published/marts/<model>.parquet.
 
     DuckDB lets one process write a file and no other process read it meanwhile, so users never
     open the file dbt writes: they open this copy. A rename replaces it at once; a reader that
     has the old copy open keeps reading it until it closes, and the next build never waits.
+    The copy is in DuckDB 1.5's storage format (PUBLISHED_STORAGE_VERSION), so that older
+    clients open it too.
     """
+    import duckdb
+
     target = settings.published_path
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
-    shutil.copyfile(settings.warehouse_path, tmp)
+    token = secrets.token_hex(4)
+    tmp = target.with_name(f".{target.name}.{token}")
+    marts_dir = target.parent / "marts"
+    marts_tmp = target.parent / f".marts.{token}"
+    marts_tmp.mkdir()
+    converted = storage_number(settings.warehouse_path) > LAST_V1_STORAGE_NUMBER
+    con = duckdb.connect(config={"memory_limit": settings.duckdb_memory_limit, "threads": settings.duckdb_threads,
+                                 "temp_directory": str(settings.home / "duckdb_tmp")})
+    try:
+        if converted:  # a warehouse file made in 2.0's format: rewritten in the published one
+            log.warning("%s is in a storage format DuckDB 1.x cannot read: the published copy is converted", settings.warehouse_path)
+            con.execute("attach ? as built (read_only)", [str(settings.warehouse_path)])
+            con.execute(f"attach ? as pub (storage_version '{PUBLISHED_STORAGE_VERSION}')", [str(tmp)])
+            con.execute("copy from database built to pub")
+            con.execute("detach built")
+        else:
+            shutil.copyfile(settings.warehouse_path, tmp)
+            con.execute("attach ? as pub", [str(tmp)])
+        for schema, name in UNPUBLISHED:
+            con.execute(f'drop view if exists pub."{schema}"."{name}"')
+        marts = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_catalog = 'pub' and table_schema = 'marts'"
+            " order by table_name").fetchall()]
+        for name in marts:
+            path = str(marts_tmp / f"{name}.parquet").replace("'", "''")
+            con.execute(f'copy (select * from pub.marts."{name}") to \'{path}\' (format parquet, compression zstd)')
+        con.execute("detach pub")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        shutil.rmtree(marts_tmp, ignore_errors=True)
+        raise
+    finally:
+        con.close()
     os.replace(tmp, target)
+    # The Parquet folder is swapped with two renames: a reader sees the old set or the new one.
+    old = target.parent / f".marts-old.{token}"
+    if marts_dir.exists():
+        os.replace(marts_dir, old)
+    os.replace(marts_tmp, marts_dir)
+    shutil.rmtree(old, ignore_errors=True)
     return target
 
 
@@ -551,16 +813,16 @@ def summary(settings: Settings) -> dict:
         return out
     con = duckdb.connect(str(settings.published_path), read_only=True)
     try:
-        rows = con.execute("select status, count(*) from main.dim_article group by status").fetchall()
+        rows = con.execute("select status, count(*) from marts.dim_article group by status").fetchall()
         out["articles"] = dict(rows)
         out["facts"] = {
-            table: con.execute(f"select count(*) from main.{model}").fetchone()[0]
+            table: con.execute(f"select count(*) from marts.{model}").fetchone()[0]
             for table, model in FACT_TABLES_IN_WAREHOUSE.items()
         }
-        reports = dict(con.execute("select fact_table, count(*) from main.bridge_observation_fact group by 1").fetchall())
+        reports = dict(con.execute("select fact_table, count(*) from marts.bridge_observation_fact group by 1").fetchall())
         out["reports"] = {table: reports.get(table, 0) for table in FACT_TABLES_IN_WAREHOUSE}
         out["conflicts"] = sum(
-            con.execute(f"select count(*) from main.{model} where has_conflict").fetchone()[0]
+            con.execute(f"select count(*) from marts.{model} where has_conflict").fetchone()[0]
             for model in FACT_TABLES_IN_WAREHOUSE.values()
         )
     finally:

@@ -48,6 +48,20 @@ def _int(env: dict[str, str], name: str, default: int, low: int, high: int) -> i
     return number
 
 
+def _memory(env: dict[str, str], name: str, default: str) -> str:
+    """A DuckDB memory limit such as 4GB or 512MB: a number and a unit, from 100MB to 1TB."""
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    import re
+
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(MB|GB|TB)", value, re.IGNORECASE)
+    size_mb = float(match[1]) * {"MB": 1, "GB": 1000, "TB": 1_000_000}[match[2].upper()] if match else 0
+    if not match or not 100 <= size_mb <= 1_000_000:
+        raise ValueError(f"{name} must be a size from 100MB to 1TB such as 4GB or 512MB, got {value!r}")
+    return f"{match[1]}{match[2].upper()}"
+
+
 def _url(env: dict[str, str], name: str) -> str | None:
     value = (env.get(name) or "").strip()
     if not value:
@@ -70,6 +84,12 @@ class Settings:
     max_pages_per_source: int
     max_listing_pages: int
     alert_webhook: str | None = None  # failures of DAG tasks are POSTed here as JSON (besides the log)
+    scrape_workers: int = 8  # hosts scraped at once by `asxh scrape` (each host still one request at a time)
+    backfill_requests: int = 200  # sitemaps and listing pages read per backfill run (pages: max_pages_per_source)
+    # DuckDB's bounds in the dbt build and the publishing: its memory (it spills to
+    # duckdb_tmp/ beyond it) and its worker threads.
+    duckdb_memory_limit: str = "4GB"
+    duckdb_threads: int = 2
 
     @property
     def raw_dir(self) -> Path:
@@ -114,4 +134,8 @@ class Settings:
             max_pages_per_source=_int(env, "ASXH_MAX_PAGES_PER_SOURCE", 200, 1, 100_000),
             max_listing_pages=_int(env, "ASXH_MAX_LISTING_PAGES", 5, 1, 1_000),
             alert_webhook=_url(env, "ASXH_ALERT_WEBHOOK"),
+            scrape_workers=_int(env, "ASXH_SCRAPE_WORKERS", 8, 1, 64),
+            backfill_requests=_int(env, "ASXH_BACKFILL_REQUESTS", 200, 1, 100_000),
+            duckdb_memory_limit=_memory(env, "ASXH_DUCKDB_MEMORY_LIMIT", "4GB"),
+            duckdb_threads=_int(env, "ASXH_DUCKDB_THREADS", 2, 1, 256),
         )

@@ -40,14 +40,13 @@ WAREHOUSE_FIXTURE_PAGES = [
 ]
 
 
-def stage_fixture_articles(settings, gazetteer) -> None:
-    """Write the staged article files of WAREHOUSE_FIXTURE_PAGES, as the extract step would."""
-    import json
-
+def fixture_staged_articles(gazetteer, pages=None) -> list[dict]:
+    """The staged rows of WAREHOUSE_FIXTURE_PAGES (or of `pages`), as the extract step makes them."""
     from extract.archive import FetchRecord
-    from extract.pipeline import article_id, build_staged_article, staged_path
+    from extract.pipeline import build_staged_article
 
-    for source, province, path in WAREHOUSE_FIXTURE_PAGES:
+    staged_rows = []
+    for source, province, path in pages or WAREHOUSE_FIXTURE_PAGES:
         body = path.read_bytes()
         if path.suffix == ".txt":
             # A plain-text article is staged as a minimal HTML page: one paragraph per line.
@@ -57,10 +56,15 @@ def stage_fixture_articles(settings, gazetteer) -> None:
         record = FetchRecord(run_id="fixture", source=source, kind="article", key=key, url=f"https://example.invalid/{path.name}",
                              final_url=None, status=200, fetched_at="2026-01-01T00:00:00+00:00", sha256="0" * 64,
                              error=None, retryable=False, province=province, content_type="text/html")
-        staged = build_staged_article(record, body, gazetteer)
-        target = staged_path(settings, article_id(key))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(staged, ensure_ascii=False), encoding="utf-8")
+        staged_rows.append(build_staged_article(record, body, gazetteer))
+    return staged_rows
+
+
+def stage_fixture_articles(settings, gazetteer) -> None:
+    """Write WAREHOUSE_FIXTURE_PAGES as one staged batch, as the extract step would."""
+    from extract.pipeline import write_batch
+
+    write_batch(settings, fixture_staged_articles(gazetteer))
 
 
 @pytest.fixture(scope="session")
@@ -88,3 +92,52 @@ def warehouse_home_copy(built_warehouse, tmp_path):
     home = tmp_path / "asxh-home"
     shutil.copytree(built_warehouse.home, home)
     return dataclasses.replace(built_warehouse, home=home)
+
+
+# ---------------------------------------------------------------- the demo site's warehouse
+# Scraped from the demo news site (served on loopback for the scrape only), extracted and built
+# once per session: the analyses and the review tests read it; tests that change it work on a
+# copy of its ASXH_HOME (`demo_home_copy`), whose raw archive allows `asxh reextract`.
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory):
+    """{"settings", "base_url", "timings"} of a warehouse built from the demo site. Read it,
+    never write it."""
+    import time
+
+    from extract.demo_site import DemoSite
+    from extract.pipeline import build_warehouse, extract_pending, scrape
+    from extract.settings import Settings
+
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    home = tmp_path_factory.mktemp("asxh-demo-home")
+    with pytest.MonkeyPatch.context() as mp, DemoSite() as site:
+        mp.setenv("ASXH_SOURCES", str(REPO / "sources" / "demo.yaml"))
+        mp.setenv("ASXH_DEMO_BASE_URL", site.base_url)
+        mp.setenv("ASXH_REQUEST_DELAY", "0")
+        mp.setenv("ASXH_HOME", str(home))
+        settings = Settings.from_env()
+        scraped = scrape(settings)
+        timings["scrape"] = time.perf_counter() - start
+    assert scraped.failed == 0 and scraped.new_pages > 0, scraped.as_dict()
+    mark = time.perf_counter()
+    extracted = extract_pending(settings)
+    timings["extract"] = time.perf_counter() - mark
+    assert not extracted.errors, extracted.errors
+    mark = time.perf_counter()
+    build_warehouse(settings)
+    timings["build"] = time.perf_counter() - mark
+    return {"settings": settings, "base_url": site.base_url, "timings": timings}
+
+
+@pytest.fixture
+def demo_home_copy(demo_warehouse, tmp_path):
+    """Settings of a private copy of the demo warehouse's ASXH_HOME (raw archive, staged files,
+    warehouse), for tests that add corrections, re-extract or rebuild."""
+    import dataclasses
+    import shutil
+
+    home = tmp_path / "asxh-demo-home"
+    shutil.copytree(demo_warehouse["settings"].home, home)
+    return dataclasses.replace(demo_warehouse["settings"], home=home)

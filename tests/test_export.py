@@ -31,8 +31,8 @@ def _table(settings, table: str) -> tuple[list[str], list[str], list[tuple]]:
     """Column names, column types and rows of a table of the published warehouse."""
     con = _published(settings)
     try:
-        described = con.execute(f"describe main.{table}").fetchall()
-        rows = con.execute(f"select * from main.{table}").fetchall()
+        described = con.execute(f"describe marts.{table}").fetchall()
+        rows = con.execute(f"select * from marts.{table}").fetchall()
     finally:
         con.close()
     return [d[0] for d in described], [d[1] for d in described], rows
@@ -59,8 +59,8 @@ def _cell_equals(cell: str, value) -> bool:
 
 def _differences(con, table: str, reader_sql: str) -> int:
     """Rows in one side and not the other (with multiplicity), between a table and an export."""
-    one = con.execute(f"select count(*) from (select * from pub.main.{table} except all {reader_sql})").fetchall()[0][0]
-    other = con.execute(f"select count(*) from ({reader_sql} except all select * from pub.main.{table})").fetchall()[0][0]
+    one = con.execute(f"select count(*) from (select * from pub.marts.{table} except all {reader_sql})").fetchall()[0][0]
+    other = con.execute(f"select count(*) from ({reader_sql} except all select * from pub.marts.{table})").fetchall()[0][0]
     return one + other
 
 
@@ -147,7 +147,7 @@ def test_export_sdmx_csv_opens_in_pandas_with_sdmx_columns(built_warehouse, tmp_
 def test_export_accepts_any_table_of_schema_main_when_it_is_not_a_fact_table(built_warehouse, tmp_path):
     result = export_table(built_warehouse, "dim_metric", "csv", tmp_path / "dim_metric.csv")
     con = _published(built_warehouse)
-    expected = con.execute("select count(*) from main.dim_metric").fetchall()[0][0]
+    expected = con.execute("select count(*) from marts.dim_metric").fetchall()[0][0]
     con.close()
     assert result.rows == len(_read_csv_module(result.path)[1]) == expected > 0
 

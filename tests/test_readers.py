@@ -26,7 +26,7 @@ from extract.pipeline import build_warehouse, publish_warehouse, warehouse_write
 READER = """
 import sys, duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
-count = lambda: con.execute("select count(*) from main.dim_article").fetchall()[0][0]
+count = lambda: con.execute("select count(*) from marts.dim_article").fetchall()[0][0]
 print("ready", count(), flush=True)
 for _ in sys.stdin:
     print(count(), flush=True)
@@ -41,11 +41,11 @@ con = duckdb.connect(sys.argv[1], read_only=True)
 stop = threading.Event()
 threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
 reads, seen = 0, set()
-seen.add(con.execute("select count(*) from main.dim_article").fetchall()[0][0])
+seen.add(con.execute("select count(*) from marts.dim_article").fetchall()[0][0])
 print("ready", flush=True)
 while not stop.is_set():
-    seen.add(con.execute("select count(*) from main.dim_article").fetchall()[0][0])
-    con.execute("select metric, sum(value) from main.fct_loans group by metric").fetchall()
+    seen.add(con.execute("select count(*) from marts.dim_article").fetchall()[0][0])
+    con.execute("select metric, sum(value) from marts.fct_loans group by metric").fetchall()
     reads += 1
     time.sleep(0.05)  # a person or a dashboard querying, not a busy loop stealing the build's CPU
 print(reads, sorted(seen), flush=True)
@@ -95,7 +95,7 @@ def _finish(process: subprocess.Popen) -> str:
 def _count(path) -> int:
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return con.execute("select count(*) from main.dim_article").fetchall()[0][0]
+        return con.execute("select count(*) from marts.dim_article").fetchall()[0][0]
     finally:
         con.close()
 
@@ -108,7 +108,7 @@ def test_publish_warehouse_replaces_the_copy_and_the_reader_keeps_its_snapshot_w
         assert _read_line(reader) == f"ready {before}"
         # A new state of the warehouse, as a build would leave it: one article fewer.
         con = duckdb.connect(str(settings.warehouse_path))
-        con.execute("delete from main.dim_article where article_id = (select min(article_id) from main.dim_article)")
+        con.execute("delete from marts.dim_article where article_id = (select min(article_id) from marts.dim_article)")
         con.close()
         started = time.monotonic()
         publish_warehouse(settings)
@@ -121,17 +121,20 @@ def test_publish_warehouse_replaces_the_copy_and_the_reader_keeps_its_snapshot_w
         assert _read_line(reader) == str(before)
     finally:
         _finish(reader)
-    # Only the published file is left in published/: no temporary copy.
-    assert [p.name for p in settings.published_path.parent.iterdir()] == [settings.published_path.name]
+    # Only the published file and its Parquet marts are left in published/: no temporary copy.
+    assert sorted(p.name for p in settings.published_path.parent.iterdir()) == ["marts", settings.published_path.name]
 
 
-def test_build_warehouse_succeeds_and_publishes_when_a_reader_process_is_reading_the_published_copy(warehouse_home_copy):
+def test_build_warehouse_succeeds_and_publishes_when_a_reader_process_is_reading_the_published_copy(warehouse_home_copy, gazetteer):
+    from extract.pipeline import write_batch
+    from tests.conftest import DEMO_SITE, fixture_staged_articles
+
     settings = warehouse_home_copy
     before = _count(settings.published_path)
-    # The next build has one article fewer (the page that is not about social security), so the
-    # reader's snapshot and the new copy can be told apart.
-    skipped = next(p for p in (settings.staged_dir / "articles").glob("*.json") if '"status": "skipped"' in p.read_text(encoding="utf-8"))
-    skipped.unlink()
+    # The next build has one article more (a new batch), so that the reader's snapshot and the
+    # new copy can be told apart.
+    page = [("baovinhphuc-demo", "Vĩnh Phúc", DEMO_SITE / "baovinhphuc/xa-hoi/xa-dao-tru-con-96-ho-ngheo.html")]
+    write_batch(settings, fixture_staged_articles(gazetteer, page))
     reader = _start(LOOPING_READER, str(settings.published_path))
     try:
         assert _read_line(reader) == "ready"
@@ -141,7 +144,7 @@ def test_build_warehouse_succeeds_and_publishes_when_a_reader_process_is_reading
         # The reader was still reading when the build finished: the two overlapped throughout.
         assert reader.poll() is None, "the reader stopped before the build finished"
         assert result["published"] == str(settings.published_path)
-        assert _count(settings.published_path) == before - 1
+        assert _count(settings.published_path) == before + 1
     finally:
         last = _finish(reader)
     reads, seen = last.split(" ", 1)

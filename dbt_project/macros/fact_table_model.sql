@@ -1,4 +1,5 @@
-{# The body of every fct_* model: the observations of one fact table (facts.md), one row each. #}
+{# The body of every fct_* model: the observations of one fact table (facts.md), one row each.
+   Incremental: a build replaces the observations it touched (int_touched_observations). #}
 {% macro fact_table_model(fact_table) %}
 select
     observation_id,
@@ -21,6 +22,10 @@ select
     support_articles,
     support_mentions,
     has_conflict,
+    confidence,
+    confidence_reasons,
+    is_corrected,
+    is_reviewed,
     fact_id,
     article_id,
     url,
@@ -32,4 +37,7 @@ select
     extractor_version
 from {{ ref('int_observations') }}
 where fact_table = '{{ fact_table }}'
+{% if is_incremental() %}
+  and observation_id in (select observation_id from {{ ref('int_touched_observations') }})
+{% endif %}
 {% endmacro %}

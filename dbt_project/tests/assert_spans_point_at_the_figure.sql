@@ -1,6 +1,7 @@
--- Each fact's span lies inside its article text and covers a digit or a number word.
+-- Each fact's span lies inside its article text and covers a digit or a number word (the
+-- facts of the batches this build read: build_scope).
 select f.fact_id
-from {{ ref('stg_news__facts') }} as f
+from (select * from {{ ref('stg_news__facts') }} where {{ build_scope('batch') }}) as f
 inner join {{ ref('stg_news__articles') }} as a using (article_id)
 where f.span_start < 0
    or f.span_end > length(a.article_text)

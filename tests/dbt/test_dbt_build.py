@@ -15,6 +15,7 @@ from tests.conftest import REPO
 def warehouse(built_warehouse):
     """The session's warehouse built from the fixture articles (tests/conftest.py)."""
     con = duckdb.connect(str(built_warehouse.published_path), read_only=True)
+    con.execute("set search_path = 'marts'")  # the marts, as an analyst reads them
     yield built_warehouse, con, {"docs": str(built_warehouse.docs_dir / "index.html")}
     con.close()
 

@@ -22,26 +22,36 @@ ASXH = str(Path(sys.executable).parent / "asxh")
 def _article_ids(settings) -> set[str]:
     con = duckdb.connect(str(settings.published_path), read_only=True)
     try:
-        return {r[0] for r in con.execute("select article_id from dim_article").fetchall()}
+        return {r[0] for r in con.execute("select article_id from marts.dim_article").fetchall()}
     finally:
         con.close()
 
 
-def test_build_quarantines_a_truncated_staged_file_and_lands_the_rest(warehouse_home_copy):
+def test_build_quarantines_a_truncated_staged_batch_and_lands_the_rest(warehouse_home_copy, gazetteer):
     settings = warehouse_home_copy
-    articles = settings.staged_dir / "articles"
-    good = sorted(articles.glob("*.json"))
-    assert len(good) >= 3
-    expected = {p.stem for p in good}
-    bad = articles / "0badc0ffee000000.json"
-    bad.write_bytes(good[0].read_bytes()[:200])  # cut off mid-article, as a full disk would leave it
+    expected = _article_ids(settings)
+    assert len(expected) >= 3
+    # A second batch cut off mid-file, as a full disk would leave it; its articles are new ones.
+    from extract.pipeline import write_batch
+    from tests.conftest import DEMO_SITE, fixture_staged_articles
+
+    good_page = [("baovinhphuc-demo", "Vĩnh Phúc", DEMO_SITE / "baovinhphuc/xa-hoi/tam-duong-ty-le-ho-ngheo-giam-con-4-87-phan-tram.html")]
+    good = fixture_staged_articles(gazetteer, good_page)
+    write_batch(settings, good)  # lands beside the bad one
+    expected |= {a["article_id"] for a in good}
+    page = [("baovinhphuc-demo", "Vĩnh Phúc", DEMO_SITE / "baovinhphuc/xa-hoi/xa-dao-tru-con-96-ho-ngheo.html")]
+    written = write_batch(settings, fixture_staged_articles(gazetteer, page))
+    whole = written.read_bytes()
+    bad = written.with_name("29991231T000000000000Z-0bad.parquet")
+    bad.write_bytes(whole[: len(whole) // 2])
+    written.unlink()
 
     result = build_warehouse(settings)
 
     assert [r["file"] for r in result["quarantined"]] == [str(bad)]
-    assert "Malformed JSON" in result["quarantined"][0]["reason"]
+    assert result["quarantined"][0]["reason"].startswith(("InvalidInputException", "IOException"))
     assert not bad.exists()
-    assert Path(result["quarantined"][0]["quarantined_as"]).read_bytes() == good[0].read_bytes()[:200]
+    assert Path(result["quarantined"][0]["quarantined_as"]).read_bytes() == whole[: len(whole) // 2]
     records = [json.loads(line) for line in (settings.home / "quarantine" / "quarantine.jsonl").read_text().splitlines()]
     assert records[-1]["file"] == str(bad) and records[-1]["reason"] == result["quarantined"][0]["reason"]
     assert _article_ids(settings) == expected

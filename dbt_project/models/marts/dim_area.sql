@@ -22,20 +22,21 @@ provinces as (
     select code, valid_from, name from units where level = 'province'
 )
 
+-- Codes are text, zero-padded as the statistics office writes them (commune 08914).
 select
-    u.level || ':' || u.code || ':' || strftime(u.valid_from, '%Y-%m-%d') as area_key,
+    u.level || ':' || {{ area_code_text('u.code', 'u.level') }} || ':' || strftime(u.valid_from, '%Y-%m-%d') as area_key,
     u.level as area_level,
-    u.code as area_code,
+    {{ area_code_text('u.code', 'u.level') }} as area_code,
     u.valid_from,
     u.valid_to,
     u.valid_from_known,
     u.unit_type,
     u.name as area_name,
     u.full_name,
-    u.parent_code,
-    u.province_code,
+    {{ area_code_text('u.parent_code', "case when u.level = 'commune' and u.snapshot <> 'current' then 'district' else 'province' end") }} as parent_code,
+    {{ area_code_text('u.province_code', "'province'") }} as province_code,
     p.name as province_name,
-    pt.province_code_today,
+    {{ area_code_text('pt.province_code_today', "'province'") }} as province_code_today,
     today.name as province_name_today,
     u.snapshot
 from units as u
