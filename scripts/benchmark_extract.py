@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import html as html_lib
-import json
 import os
 import resource
 import subprocess
@@ -127,8 +126,10 @@ def _process_big_page(page: bytes) -> tuple[float, dict]:
         started = time.monotonic()
         subprocess.run([sys.executable, "-m", "extract.cli", "process"], env=env, check=True, capture_output=True)
         seconds = time.monotonic() - started
-        staged = next((Path(home) / "staged" / "articles").glob("*.json"))
-        return seconds, json.loads(staged.read_text(encoding="utf-8"))
+        from extract.pipeline import staged_articles
+        from extract.settings import Settings
+
+        return seconds, next(iter(staged_articles(Settings.from_env(env)).values()))
 
 
 def main() -> None:
