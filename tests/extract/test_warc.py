@@ -136,6 +136,10 @@ def test_archive_read_raises_naming_the_page_when_its_warc_record_is_damaged(scr
     with pytest.raises(ArchiveError, match=victim.url.replace("?", r"\?")):
         archive.read(victim)
     assert archive.read(neighbour)  # the other pages read as before
+    # The extract step reports the damaged page by its URL and stages every other one.
+    extracted = pipeline.extract_pending(dataclasses.replace(settings, home=tmp_path))
+    assert len(extracted.errors) == 1 and extracted.errors[0].startswith(f"archived page {victim.url} ")
+    assert extracted.articles == 23
 
 
 def test_archive_read_raises_when_a_body_no_longer_has_its_sha256(tmp_path):
