@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from extract import areas, corrections
-from extract.archive import ArchiveWriter, FetchRecord, RawArchive, write_atomic
+from extract.archive import ArchiveError, ArchiveWriter, FetchRecord, RawArchive, write_atomic
 from extract.contract import EXTRACTOR_VERSION
 from extract.fetch import HttpClient, decode_html
 from extract.reading import read_page
@@ -370,6 +370,10 @@ def extract_pending(settings: Settings, force: bool = False) -> ExtractResult:
         gazetteer = gazetteer or areas.Gazetteer.load()
         try:
             staged = build_staged_article(record, archive.read(record), gazetteer, registry)
+        except ArchiveError as exc:  # a damaged archived page: one line naming it, the rest go on
+            log.error("extract: %s", exc)
+            result.errors.append(str(exc))
+            continue
         except Exception as exc:  # one bad page must not stop the run; it is logged with its URL
             log.exception("extract failed for %s", record.url)
             result.errors.append(f"{record.url}: {exc.__class__.__name__}: {exc}")

@@ -8,7 +8,6 @@ import dataclasses
 import gzip
 import hashlib
 import io
-import json
 from pathlib import Path
 
 import pytest
@@ -89,7 +88,8 @@ def write_foreign_warc(path: Path) -> None:
 
 
 def staged(settings: Settings) -> list[dict]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((settings.staged_dir / "articles").glob("*.json"))]
+    """The current staged row of every article."""
+    return list(pipeline.staged_articles(settings).values())
 
 
 # ---------------------------------------------------------------- our WARC files
@@ -136,6 +136,10 @@ def test_archive_read_raises_naming_the_page_when_its_warc_record_is_damaged(scr
     with pytest.raises(ArchiveError, match=victim.url.replace("?", r"\?")):
         archive.read(victim)
     assert archive.read(neighbour)  # the other pages read as before
+    # The extract step reports the damaged page by its URL and stages every other one.
+    extracted = pipeline.extract_pending(dataclasses.replace(settings, home=tmp_path))
+    assert len(extracted.errors) == 1 and extracted.errors[0].startswith(f"archived page {victim.url} ")
+    assert extracted.articles == 23
 
 
 def test_archive_read_raises_when_a_body_no_longer_has_its_sha256(tmp_path):
@@ -167,7 +171,8 @@ def test_import_warc_ingests_our_own_warc_and_extracts_the_same_articles_when_mo
     extracted = pipeline.extract_pending(other)
     assert result.errors == [] and result.imported == 24
     assert (extracted.kept, extracted.skipped, extracted.facts) == (original.kept, original.skipped, original.facts)
-    assert {a["page_key"]: len(a["facts"]) for a in staged(other)} == {a["page_key"]: len(a["facts"]) for a in staged(settings)}
+    moved = {a["page_key"]: len(a["facts"]) for a in staged(other)}
+    assert len(moved) == 24 and moved == {a["page_key"]: len(a["facts"]) for a in staged(settings)}
 
 
 # ---------------------------------------------------------------- a WARC of another tool
