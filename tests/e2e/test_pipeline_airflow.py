@@ -28,7 +28,7 @@ def _asxh_run(home: Path) -> subprocess.CompletedProcess:
 def _counts(home: Path) -> dict[str, int]:
     con = duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True)
     try:
-        return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in FACT_TABLES}
+        return {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in FACT_TABLES}
     finally:
         con.close()
 
@@ -64,8 +64,8 @@ def test_make_run_lands_seed_figures_with_value_unit_and_qualifier(two_runs):
         ]
         for table, value, unit, qualifier in expected:
             rows = con.execute(
-                f"""select o.unit, o.qualifier from {table} o
-                    join bridge_observation_fact b using (observation_id)
+                f"""select o.unit, o.qualifier from marts.{table} o
+                    join marts.bridge_observation_fact b using (observation_id)
                     where o.value = ? and b.url like '%vinh-tuong-tang-cuong-vai-tro-lanh-dao%'""",
                 [value],
             ).fetchall()
