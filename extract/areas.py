@@ -673,7 +673,8 @@ class Gazetteer:
         found: list[_Hit] = []
         i = 0
         while i < len(tokens):
-            hit = self._prefixed_at(tokens, i, names)
+            # (_prefixed_at's own first test, made here: most tokens are no type word)
+            hit = self._prefixed_at(tokens, i, names) if tokens[i].low in _PREFIX_FIRST_WORDS else None
             if hit is not None:
                 found.append(hit)
                 i = hit.stop

@@ -249,6 +249,30 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    """A ready-made analysis on the published warehouse (extract/query.py)."""
+    import csv
+
+    from extract.query import parse_vars, run_analysis
+
+    columns, rows = run_analysis(Settings.from_env(), args.name, parse_vars(args.var or []))
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif args.format == "json":
+        for row in rows:
+            print(json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=str))
+    else:
+        cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+        widths = [min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(columns)]
+        print("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
+        for row in cells:
+            print("  ".join(v[:w].ljust(w) for v, w in zip(row, widths)).rstrip())
+        print(f"({len(rows)} rows)")
+    return 0
+
+
 def _demo_env(base_url: str) -> dict[str, str]:
     # The demo site is ours and on loopback: no need for the politeness pause of real sites.
     return {
@@ -403,8 +427,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_build)
     sub.add_parser("summary", help="what is in the warehouse").set_defaults(func=cmd_summary)
     p = sub.add_parser("export", help="export a table of the published warehouse (csv, parquet or sdmx-csv)",
-                       description="Export a table of the published warehouse. sdmx-csv: SDMX 2.1 CSV, one row per fact "
-                                   "(column mapping in extract/export.py; UNIT_MULT is 0 since values are normalised).")
+                       description="Export a table of the published warehouse (schema marts). sdmx-csv: SDMX-CSV 2.0, one row per "
+                                   "observation, with its SDMX-ML 3.0 structure beside it (<table>.structure.xml; column "
+                                   "mapping in extract/export.py; UNIT_MULT is 0 since values are normalised).")
     p.add_argument("table", help="a table of the warehouse, e.g. fct_households")
     p.add_argument("--format", choices=["csv", "parquet", "sdmx-csv"], default="csv")
     p.add_argument("--out", help="output file (default: <ASXH_HOME>/exports/<table>.<csv|parquet|sdmx.csv>)")
@@ -432,6 +457,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--why", help="why (needed to correct or reject)")
     p.add_argument("--who", help="who decides (default: the login name)")
     p.set_defaults(func=cmd_review)
+    p = sub.add_parser("query", help="run a ready-made analysis (dbt_project/analyses) on the published warehouse",
+                       description="Compile an analysis of dbt_project/analyses with dbt and run it on the published "
+                                   "warehouse, read-only. Variables: --var NAME=VALUE, values read as YAML (true, 2020, [a, b]).")
+    p.add_argument("name", help="an analysis, e.g. poverty_rate_over_time")
+    p.add_argument("--var", action="append", metavar="NAME=VALUE", help="a variable of the analysis (repeatable)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="table (default), csv, or one JSON object per row")
+    p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("run", help="serve the demo site and run the whole pipeline through Airflow")
     p.add_argument("--sources", help="a sources file instead of the demo site")

@@ -43,7 +43,8 @@ _DIGITS = (
     r"|\d+"
 )
 # Not inside a word or another number; a letter may follow only as a glued scale word ("18tỷ").
-_NUMBER_RE = re.compile(rf"(?<![\w.,:-])((?>{_DIGITS}))(?![.,]?\d)")
+# (?=\d) first: a figure starts with a digit, and the lookbehind is then tried only there.
+_NUMBER_RE = re.compile(rf"(?=\d)(?<![\w.,:-])((?>{_DIGITS}))(?![.,]?\d)")
 
 _LETTER = r"[A-Za-zÀ-ỹĐđ]"
 
@@ -82,7 +83,7 @@ _MASK_FIRST = "\\d(+.,tTnNqQgGmMvVcCkKđĐlLsShHpPoO\u212a\u017f"
 _MASK_RE = re.compile(f"(?=[{_MASK_FIRST}])(?:" + "|".join(f"(?:{m})" for m in _MASKS) + ")")
 
 # A bare four-digit year is masked unless it counts something ("2016 hộ").
-_YEAR_RE = re.compile(r"(?<![\d.,])(?:19[5-9]\d|20[0-4]\d)(?![\d.,]\d)")
+_YEAR_RE = re.compile(r"(?=[12])(?<![\d.,])(?:19[5-9]\d|20[0-4]\d)(?![\d.,]\d)")
 _COUNT_NOUN_AFTER = re.compile(
     r"\s*(?:hộ|người|lượt|suất|thẻ|sổ|căn|ngôi|nhà|đối tượng|lao động|học sinh|trẻ|cháu|em|trường hợp|khách hàng|nhân khẩu|phần quà|tổ|xã|cụ)\b",
     re.IGNORECASE,

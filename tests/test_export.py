@@ -185,7 +185,7 @@ def test_export_sdmx_csv_refuses_a_table_when_it_is_not_a_fact_table(built_wareh
 # The forms of an SDMX TIME_PERIOD the export writes: year, quarter, month, day, ISO interval
 # (either side may be ".." when unknown), or empty when nothing is known.
 DAY = r"\d{4}-\d{2}-\d{2}"
-TIME_PERIOD = re.compile(rf"^(\d{{4}}|\d{{4}}-Q[1-4]|\d{{4}}-(0[1-9]|1[0-2])|{DAY}|({DAY}|\.\.)/({DAY}|\.\.)|)$")
+TIME_PERIOD = re.compile(rf"^(\d{{4}}|\d{{4}}-Q[1-4]|\d{{4}}-(0[1-9]|1[0-2])|{DAY}|({DAY}|\.\.)/({DAY}|\.\.))$")
 
 
 @pytest.mark.parametrize("table", FACT_TABLES)
@@ -202,12 +202,13 @@ def test_export_sdmx_csv_has_sdmx_columns_and_one_observation_per_fact_when_expo
         for f in facts
     )
     exported = sorted(
-        (o["METRIC"], float(o["OBS_VALUE"]), o["UNIT_MEASURE"], o["QUALIFIER"], o["AREA_LEVEL"], o["GROUP"], o["SOURCE_URL"])
+        (o["METRIC"], float(o["OBS_VALUE"]), o["UNIT_MEASURE"], o["QUALIFIER"], o["AREA_LEVEL"].replace("_U", ""),
+         o["BENEFICIARY_GROUP"].replace("_Z", ""), o["SOURCE_URL"])
         for o in observations
     )
     assert exported == copied
     for obs in observations:
-        assert obs["DATAFLOW"] == f"ASXH:{table.upper()}(1.0)"
+        assert (obs["STRUCTURE"], obs["STRUCTURE_ID"], obs["ACTION"]) == ("dataflow", f"ASXH:DF_{table.upper()}(1.0.0)", "I")
         assert obs["UNIT_MULT"] == "0"
         assert obs["OBS_STATUS"] == ("E" if obs["QUALIFIER"] in ("about", "nearly") else "A")
         assert obs["REF_AREA"] != ""
@@ -252,7 +253,7 @@ def test_export_sdmx_csv_writes_the_seed_figures_as_sdmx_when_built_from_fixture
         (date(2022, 6, 1), date(2022, 6, 29), "2022-06-01/2022-06-29"),
         (None, date(2021, 9, 30), "../2021-09-30"),
         (date(2021, 1, 1), None, "2021-01-01/.."),
-        (None, None, ""),
+        (None, None, "../.."),
     ],
 )
 def test_time_period_is_the_shortest_sdmx_form_when_given_a_period(start, end, expected):
@@ -320,3 +321,84 @@ def test_asxh_export_exits_2_when_the_format_is_unknown(warehouse_home_copy):
     completed = _asxh(warehouse_home_copy, "export", "fct_households", "--format", "xlsx")
     assert completed.returncode == 2
     assert "invalid choice" in completed.stderr
+
+
+# ---------------------------------------------------------------- SDMX-CSV 2.0 rules and structure
+
+STR_NS = "{http://www.sdmx.org/resources/sdmxml/schemas/v3_0/structure}"
+ARTEFACT_ID = re.compile(r"^[A-Za-z0-9_@$-]+:[A-Za-z][A-Za-z0-9_-]*\(\d+\.\d+\.\d+\)$")  # AGENCY:ID(VERSION)
+
+
+def _structure(path: Path) -> dict:
+    """The data structure of an SDMX-ML 3.0 structure message: its components and codelists."""
+    from xml.etree import ElementTree as ET
+
+    root = ET.parse(path).getroot()
+    codelists = {cl.get("id"): {c.get("id") for c in cl.iter(f"{STR_NS}Code")} for cl in root.iter(f"{STR_NS}Codelist")}
+    dsd = next(root.iter(f"{STR_NS}DataStructure"))
+    def ids(list_tag, *tags):
+        found = next(dsd.iter(f"{STR_NS}{list_tag}"))
+        return [(el.get("id"), el.findtext(f"{STR_NS}LocalRepresentation/{STR_NS}Enumeration"))
+                for el in found if el.tag in {f"{STR_NS}{t}" for t in tags}]
+    flow = next(root.iter(f"{STR_NS}Dataflow"))
+    return {
+        "dsd": f"{dsd.get('agencyID')}:{dsd.get('id')}({dsd.get('version')})",
+        "flow": f"{flow.get('agencyID')}:{flow.get('id')}({flow.get('version')})",
+        "flow_structure": flow.findtext(f"{STR_NS}Structure"),
+        "dimensions": ids("DimensionList", "Dimension", "TimeDimension"),
+        "measures": ids("MeasureList", "Measure"),
+        "attributes": ids("AttributeList", "Attribute"),
+        "codelists": codelists,
+    }
+
+
+@pytest.mark.parametrize("table", FACT_TABLES)
+def test_export_sdmx_csv_follows_the_sdmx_csv_2_rules_against_its_structure_when_exported(built_warehouse, tmp_path, table):
+    result = export_table(built_warehouse, table, "sdmx-csv", tmp_path / f"{table}.sdmx.csv")
+    raw = result.path.read_bytes()
+    structure = _structure(tmp_path / f"{table}.structure.xml")
+    header, rows = _read_csv_module(result.path)
+    # RFC 4180: every record ends in CRLF, every record has the header's number of fields.
+    assert raw.endswith(b"\r\n") and raw.count(b"\r\n") == len(rows) + 1 and b"\n" not in raw.replace(b"\r\n", b"")
+    # The fixed columns, then dimensions, measures and attributes in the structure's order.
+    dimensions = [d for d, _ in structure["dimensions"]]
+    assert header == ["STRUCTURE", "STRUCTURE_ID", "ACTION", *dimensions,
+                      *[m for m, _ in structure["measures"]], *[a for a, _ in structure["attributes"]]]
+    assert dimensions[-1] == "TIME_PERIOD"
+    assert ARTEFACT_ID.match(structure["flow"]) and ARTEFACT_ID.match(structure["dsd"])
+    assert structure["flow_structure"].endswith(structure["dsd"])
+    coded = {c: structure["codelists"][cl.rsplit("=", 1)[1].split(":")[1].split("(")[0]]
+             for c, cl in structure["dimensions"] + structure["attributes"] if cl}
+    assert {"METRIC", "UNIT_MEASURE", "AREA_LEVEL", "BENEFICIARY_GROUP", "OBS_STATUS", "QUALIFIER"} <= set(coded)
+    keys = set()
+    for row in rows:
+        assert row["STRUCTURE"] == "dataflow" and row["STRUCTURE_ID"] == structure["flow"]
+        assert row["ACTION"] in {"I", "A", "R", "D"}
+        assert all(row[d] != "" for d in dimensions), row  # an observation's key is complete
+        for column, codes in coded.items():
+            assert row[column] in codes, (column, row[column])
+        assert TIME_PERIOD.match(row["TIME_PERIOD"])
+        float(row["OBS_VALUE"])
+        keys.add(tuple(row[d] for d in dimensions))
+    assert rows and len(keys) == len(rows)  # one observation per key
+
+
+def test_export_sdmx_csv_numbers_figures_that_share_every_dimension_when_an_article_gives_two(built_warehouse, tmp_path):
+    import dataclasses
+    import shutil
+
+    home = tmp_path / "home"
+    (home / "published").mkdir(parents=True)
+    shutil.copyfile(built_warehouse.published_path, home / "published" / "warehouse.duckdb")
+    settings = dataclasses.replace(built_warehouse, home=home)
+    con = duckdb.connect(str(settings.published_path))
+    # A second figure with every dimension of an existing one (another amount, another observation).
+    con.execute("insert into marts.fct_allowances select * replace (observation_id || 'x' as observation_id, value + 1 as value)"
+                " from marts.fct_allowances order by observation_id limit 1")
+    con.close()
+    _, rows = _read_csv_module(export_table(settings, "fct_allowances", "sdmx-csv", tmp_path / "a.sdmx.csv").path)
+    numbered = {}
+    for row in rows:
+        key = tuple(row[d] for d in ("METRIC", "REF_AREA", "AREA_LEVEL", "AREA_VERSION", "UNIT_MEASURE", "BENEFICIARY_GROUP", "TIME_PERIOD"))
+        numbered.setdefault(key, []).append(row["FIGURE_NO"])
+    assert sorted(max(numbered.values(), key=len)) == ["1", "2"]

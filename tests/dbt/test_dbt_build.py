@@ -101,3 +101,19 @@ def test_every_model_and_column_is_documented_in_the_manifest(warehouse):
             if not node["columns"].get(name, {}).get("description", "").strip():
                 missing.append(f"{unique_id}.{name}")
     assert missing == []
+
+
+def test_docs_site_overview_shows_the_marts_schema_contracts_and_the_four_rules_when_built(warehouse):
+    settings, _, _ = warehouse
+    manifest = json.loads((settings.home / "dbt_target" / "manifest.json").read_text())
+    overview = manifest["docs"]["doc.asxh.__overview__"]["block_contents"]
+    for words in ("## Schemas", "`marts`", "**Contracts.**", "## Four rules for right numbers",
+                  "A row is a figure, not a total", "Never add figures of different periods or levels",
+                  "Read `period_basis`", "Places are as they were"):
+        assert words in overview, words
+    # The one-file site carries that overview, and every mart's contract is enforced.
+    html = (settings.docs_dir / "index.html").read_text(encoding="utf-8")
+    assert "Four rules for right numbers" in html
+    marts = [n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["schema"] == "marts"]
+    assert len(marts) >= 16 and all(n["config"]["contract"]["enforced"] for n in marts)
+    assert all(c.get("data_type") for n in marts for c in n["columns"].values())

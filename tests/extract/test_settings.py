@@ -27,6 +27,10 @@ from extract.settings import Settings
         ("ASXH_SCRAPE_WORKERS", "four", "from 1 to 64"),
         ("ASXH_BACKFILL_REQUESTS", "0", "from 1 to 100000"),
         ("ASXH_ALERT_WEBHOOK", "ftp://127.0.0.1/x", "http:// or https:// URL"),
+        ("ASXH_DUCKDB_MEMORY_LIMIT", "8", "a size from 100MB to 1TB"),
+        ("ASXH_DUCKDB_MEMORY_LIMIT", "10MB", "a size from 100MB to 1TB"),
+        ("ASXH_DUCKDB_MEMORY_LIMIT", "lots", "a size from 100MB to 1TB"),
+        ("ASXH_DUCKDB_THREADS", "0", "from 1 to 256"),
     ],
 )
 def test_settings_name_the_variable_and_its_range_when_a_value_is_out_of_range(name, value, allowed):
@@ -54,3 +58,13 @@ def test_settings_read_scrape_workers_and_backfill_requests_when_set():
 def test_settings_use_defaults_when_variables_are_empty():
     settings = Settings.from_env({"ASXH_TIMEOUT": "", "ASXH_MAX_RETRIES": " "})
     assert settings.timeout == 20.0 and settings.max_retries == 3 and settings.alert_webhook is None
+
+
+def test_settings_read_duckdb_bounds_and_pass_them_to_dbt_when_set():
+    from extract.pipeline import dbt_env
+
+    settings = Settings.from_env({"ASXH_DUCKDB_MEMORY_LIMIT": "6gb", "ASXH_DUCKDB_THREADS": "3"})
+    assert (settings.duckdb_memory_limit, settings.duckdb_threads) == ("6GB", 3)
+    env = dbt_env(settings)
+    assert (env["ASXH_DUCKDB_MEMORY_LIMIT"], env["ASXH_DUCKDB_THREADS"]) == ("6GB", "3")
+    assert (Settings.from_env({}).duckdb_memory_limit, Settings.from_env({}).duckdb_threads) == ("4GB", 2)
