@@ -17,7 +17,7 @@ import shutil
 import duckdb
 import pytest
 
-from extract import cli, pipeline
+from extract import cli, corrections, pipeline
 
 FACT_TABLES = {
     "households": "marts.fct_households", "loans": "marts.fct_loans", "insurance_cards": "marts.fct_insurance_cards",
@@ -331,3 +331,24 @@ def test_coverage_analysis_counts_reviewed_observations_when_figures_are_reviewe
         assert r["corrected"] <= r["reviewed"] <= r["observations"]
         if r["observations"]:
             assert r["reviewed_share"] == round(r["reviewed"] / r["observations"], 3)
+
+
+def test_rejected_figure_comes_back_in_an_incremental_build_when_its_rejection_is_removed(demo_home_copy):
+    settings = demo_home_copy
+    con = _connect(settings)
+    try:
+        fact = next(f for f in _choose(con).values() if f["support_facts"] == 1)
+    finally:
+        con.close()
+    decision = corrections.parse_decision({
+        "url": fact["url"], "figure_text": fact["figure_text"], "position": str(fact["span_start"]),
+        "decision": "reject", "field": "not_a_fact", "corrected_value": "", "reviewer": "tester",
+        "decided_at": "2026-12-03T10:00:00Z", "reason": "test"})
+    corrections.append_decisions(settings, [decision])
+    pipeline.build_warehouse(settings)
+    assert _state(settings, {"f": fact})["reports"]["f"] is None
+    corrections.corrections_path(settings).write_text(",".join(corrections.COLUMNS) + "\n", encoding="utf-8")
+    result = pipeline.build_warehouse(settings)  # incremental: nothing new staged
+    back = _state(settings, {"f": fact})["reports"]["f"]
+    assert back is not None and back["value"] == fact["value"] and not back["is_reviewed"]
+    assert result["corrections"]["applied"] == 0

@@ -1,9 +1,12 @@
 -- One row per article whose rows this build replaces in the article-level models: the articles
 -- of the batches it loaded (every article on a full refresh), and the articles a reviewer's
 -- decision names now or named at the last build (int_correction_matches; is_reviewed in the
--- last build's int_facts_joined), so that a correction added, changed or removed takes effect
--- without a full refresh. Decisions are few: re-reading their articles each build is cheap.
+-- last build's int_facts_joined; and the last build's review_corrections, which also names the
+-- articles of rejected figures, absent from int_facts_joined), so that a correction or a
+-- rejection added, changed or removed takes effect without a full refresh. Decisions are few:
+-- re-reading their articles each build is cheap.
 {% set previous = previous_relation('intermediate', 'int_facts_joined') %}
+{% set previous_decisions = previous_relation('marts', 'review_corrections') %}
 select
     article_id,
     batch_id,
@@ -15,4 +18,7 @@ where batch_id in (
 or article_id in (select article_id from {{ ref('int_correction_matches') }} where article_id is not null)
 {% if previous is not none %}
 or article_id in (select article_id from {{ previous }} where is_reviewed)
+{% endif %}
+{% if previous_decisions is not none %}
+or article_id in (select article_id from {{ previous_decisions }} where article_id is not null)
 {% endif %}
