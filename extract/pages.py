@@ -186,6 +186,15 @@ def _before_the_tail(paragraphs: list[str]) -> list[str]:
     return paragraphs
 
 
+# A photo's caption ends with its credit: "Die Spieler beim Training. (Foto: dpa)", "... Augusta
+# National/Getty Images". (Not "Nguồn: ...", "Quelle:": a sentence of the article may end by
+# citing its source; nor "Ảnh: ...": a Vietnamese caption names the article's places and people,
+# and is read as the article's text, as in the text files of the same articles.)
+_CREDIT_TAIL = re.compile(
+    r"(?:[(\[]\s*|[.!?:]\s+|^)(?:foto|fotos|photo|photos|bild|bilder|image|photo credit)\s*:\s*[^()\[\]:]{1,60}[)\]]?\s*$"
+    r"|/\s*(?:getty images|afp|reuters|dpa|ap|imago|shutterstock)\s*[)\]]?\s*$",
+    re.I,
+)
 _READ_ALSO = re.compile(r"^(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|read more|read also|see also|related)\s*[:»›>-]", re.I)
 _WS = re.compile(r"\s+")
 
@@ -798,7 +807,7 @@ def parse_article(html: str | bytes) -> Article:
     for text in _before_the_tail([normalize_text(line) for line in lines]):
         if text in titles or _DATELINE.fullmatch(text.strip(" |")) or _FURNITURE_LINE.match(text):
             continue
-        if len(text) < 200 and (_READ_ALSO.match(text) or _CREDIT_LINE.match(text)):
+        if len(text) < 200 and (_READ_ALSO.match(text) or _CREDIT_LINE.match(text) or _CREDIT_TAIL.search(text)):
             continue  # "Xem thêm: <another article's title>"
         if paragraphs and paragraphs[-1] == text:
             continue
