@@ -10,8 +10,12 @@ expression's top-level sequence, groups that must match, one of a branch's alter
 from __future__ import annotations
 
 import re
-from re import _constants as C  # noqa: PLC2701 - the parser's opcodes; read only
-from re import _parser  # noqa: PLC2701 - Python's own regex parser
+
+try:  # Python's own regex parser (3.11+); private, so its absence only turns the gates off
+    from re import _constants as C  # noqa: PLC2701
+    from re import _parser  # noqa: PLC2701
+except ImportError:  # pragma: no cover - another Python: every rule is tried, as before
+    C = _parser = None
 
 # Literal runs shorter than this are no useful gate ("a", "đ").
 _MIN_LITERAL = 2
@@ -21,6 +25,8 @@ def required_words(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Case-folded strings of which a match of ``pattern`` contains at least one, or None when
     no such set is known. Sound: whenever the pattern matches in a text, one of them occurs in
     the text's case fold."""
+    if _parser is None:
+        return None
     try:
         tree = _parser.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - an expression the parser reads otherwise: no gate
