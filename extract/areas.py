@@ -119,9 +119,19 @@ class _Token:
 
     def __init__(self, start: int, end: int, text: str) -> None:
         self.start, self.end, self.text = start, end, text  # text: folded
-        self.low = text.casefold()
-        # A capitalised word ('Tám'), not an acronym ('CSXH') nor a number.
-        self.is_title = text[:1].isupper() and (len(text) == 1 or not text[1:].isupper()) and text.isalpha()
+        info = _WORD_INFO.get(text)
+        if info is None:
+            # A capitalised word ('Tám'), not an acronym ('CSXH') nor a number.
+            title = text[:1].isupper() and (len(text) == 1 or not text[1:].isupper()) and text.isalpha()
+            if len(_WORD_INFO) > 200_000:
+                _WORD_INFO.clear()
+            info = _WORD_INFO[text] = (text.casefold(), title)
+        self.low, self.is_title = info
+
+
+# A word's case-folded form and title flag, by the word: Vietnamese is written in syllables, few
+# and repeated, so most tokens are looked up rather than worked out (bounded: cleared when large).
+_WORD_INFO: dict[str, tuple[str, bool]] = {}
 
 
 def _tokens(text: str) -> list[_Token]:

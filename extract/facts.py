@@ -26,6 +26,7 @@ from extract.numbers import NumberMention, find_numbers, normalize_text
 from extract.confidence import assess
 from extract.contract import time_kind
 from extract.document import Layout, reference_year
+from extract.literals import required_words
 from extract.periods import Period, next_frame, period_for, period_of_metric, time_expressions
 from extract.sentences import Sentence, split_sentences
 
@@ -354,6 +355,34 @@ def _distance(rule: Rule, window: str, at: int | None = None) -> int | None:
     return best
 
 
+def _fold(text: str) -> str:
+    """A text as a rule's required words are compared with it: case-folded, and what (?i) takes
+    for an i that case folding does not make one (ı, and İ folded to i + a combining dot) made i."""
+    folded = text.casefold()
+    if "ı" in folded or "\u0307" in folded:
+        folded = folded.replace("ı", "i").replace("i\u0307", "i")
+    return folded
+
+
+# id(rule) -> the words one of which it cannot match without (None: no gate).
+_GATES: dict[int, tuple[str, ...] | None] = {}
+
+
+def _may_match(rule: Rule | re.Pattern[str], folded: str) -> bool:
+    """Whether a rule (or a pattern) may match in a text, by its required words (``folded``: the
+    text's _fold)."""
+    key = id(rule)
+    if key not in _GATES:
+        _GATES[key] = required_words(rule.pattern if isinstance(rule, Rule) else rule)
+    words = _GATES[key]
+    if words is None:
+        return True
+    for word in words:
+        if word in folded:
+            return True
+    return False
+
+
 _TIER_RULES: dict[str, tuple[list[Rule], dict[str, list[tuple[int, Rule]]]]] = {}
 
 
@@ -369,10 +398,11 @@ def _rules_of(unit: str) -> tuple[list[Rule], dict[str, list[tuple[int, Rule]]]]
     return _TIER_RULES[unit]
 
 
-def _SPECIFIC_IN_CONTEXT(c: _Candidate, rules: list[Rule], sentence: str) -> tuple[str, str] | None:
+def _SPECIFIC_IN_CONTEXT(c: _Candidate, rules: list[Rule], live: list[Rule], sentence: str) -> tuple[str, str] | None:
     """A SPECIFIC rule of the figure's unit that the context names, nearest its end, when the
-    figure's sentence names none (the list of places under a heading that says what is counted)."""
-    if not c.context or any(r.tier == SPECIFIC and _distance(r, sentence) is not None for r in rules):
+    figure's sentence names none (the list of places under a heading that says what is counted).
+    ``live``: the rules that may match in the sentence."""
+    if not c.context or any(r.tier == SPECIFIC and _distance(r, sentence) is not None for r in live):
         return None
     window = c.context + " ¤"
     hits = [(_distance(r, window), order, r) for order, r in enumerate(rules) if r.tier == SPECIFIC]
@@ -393,11 +423,16 @@ def classify(text: str, c: _Candidate, neighbours: list[NumberMention]) -> tuple
     catch-all decide only when nothing else does."""
     after, near, clause, sentence = _windows(text, c, neighbours)
     rules, by_tier = _rules_of(c.unit)
+    # Only the rules whose required words the sentence holds can match in any of the windows
+    # (each is a piece of the sentence window): the others are not tried (extract/literals.py).
+    folded = _fold(sentence)
+    by_tier = {tier: [(o, r) for o, r in pairs if _may_match(r, folded)] for tier, pairs in by_tier.items()}
+    live = [r for r in rules if _may_match(r, folded)]
     # The figure's own words that name no topic ("hỗ trợ", "được vay") yield to a topic of the
     # text before it: "... mua thẻ BHYT ... Có 3 địa phương được hỗ trợ nhiều nhất là huyện A với 3.890 người".
-    own = _classify_own(c, rules, by_tier, (after, near, clause, sentence))
+    own = _classify_own(c, live, by_tier, (after, near, clause, sentence))
     if own is None or own[1] in _WEAK_METRICS:
-        in_context = _SPECIFIC_IN_CONTEXT(c, rules, sentence)
+        in_context = _SPECIFIC_IN_CONTEXT(c, rules, live, sentence)
         if in_context is not None:
             c.how = "context"
             return in_context
@@ -444,12 +479,15 @@ def group_of(text: str, c: _Candidate, neighbours: list[NumberMention], metric: 
     after = re.split(r",(?!\d)|\(", after_window, maxsplit=1)[0]  # the figure's own noun phrase
     # "chiếm 27,22% hộ nghèo", "đạt 22,30% lực lượng lao động": what follows a share is its base.
     is_share = c.unit == "percent" and _SHARE_OF.search(text, max(0, c.number.start - 25), c.number.start)
-    hits = [] if is_share else [(m.start(), g) for g, p in GROUP_PATTERNS for m in [p.search(after)] if m]
+    # The other windows are pieces of the clause's: a group pattern without its words there is not tried.
+    folded = _fold(clause)
+    patterns = [(g, p) for g, p in GROUP_PATTERNS if _may_match(p, folded)]
+    hits = [] if is_share else [(m.start(), g) for g, p in patterns for m in [p.search(after)] if m]
     if hits:
         return min(hits)[1]
     for window in (near, clause):
         before = window[: window.index("¤")]
-        hits = sorted((m.start(), m.end(), g) for g, p in GROUP_PATTERNS for m in p.finditer(before))
+        hits = sorted((m.start(), m.end(), g) for g, p in patterns for m in p.finditer(before))
         if hits:
             return _first_of_list(before, hits)
     # Where no group is named, some metrics say whose figure it is.

@@ -5,12 +5,16 @@ comments and footers, all full of figures that are not the article's. No per-sit
 needed; the reading goes, on lxml's tree (the hot path: libxml2 builds it in C):
 
 1. Metadata first (one pass over <meta>, JSON-LD, <time>), and the headline's element.
-2. Chrome out by rule: scripts and hidden elements, nav/aside/footer, and any element whose
+2. Content kept from the tree until scripts run is let in (a <noscript> with a page's worth of
+   text, HTML in a <script type="text/template">); then chrome out by rule: scripts and hidden
+   elements, nav/aside/footer, and any element whose
    class, id or role names a known kind of chrome (comments, share bars, related lists, ...),
    unless it holds the headline or an element marked as the article's body.
 3. One bottom-up pass gives every element its text length, its link-text length and its
    "prose mass": the text of the runs of inline text (between block boundaries, in any element,
-   not only <p>) that read as prose, i.e. long enough and not mostly links.
+   not only <p>) that read as prose, i.e. long enough and not mostly links. Text inside a link
+   is link text, blocks in it too: a teaser card (an <a> around a heading and a paragraph) is
+   no prose.
 4. From <body> down, the reading descends into a child while that child holds nearly all the
    prose; where the prose is spread over several children, that element is the article. Prose
    siblings before it (a lead paragraph beside the body's div) join it, so that an article
@@ -18,7 +22,8 @@ needed; the reading goes, on lxml's tree (the hot path: libxml2 builds it in C):
    article's block is an author box, a newsletter prompt, other articles' teasers).
 5. Inside the article, link lists, captions, share prompts and "read also" lines go by rule;
    data tables become one sentence per row with their column units; the text is read block by
-   block, one paragraph per block or <br> line.
+   block, one paragraph per block or <br> line, and ends at a short head of what follows an
+   article ("Tin liên quan", "Read more", "Newsletter", ...) standing in its second half.
 
 BeautifulSoup (html.parser, through lxml.html.soupparser) is the tolerant second reading, off
 the hot path, for markup so broken that libxml2's tree loses the body.
@@ -186,6 +191,15 @@ def _before_the_tail(paragraphs: list[str]) -> list[str]:
     return paragraphs
 
 
+# A photo's caption ends with its credit: "Die Spieler beim Training. (Foto: dpa)", "... Augusta
+# National/Getty Images". (Not "Nguồn: ...", "Quelle:": a sentence of the article may end by
+# citing its source; nor "Ảnh: ...": a Vietnamese caption names the article's places and people,
+# and is read as the article's text, as in the text files of the same articles.)
+_CREDIT_TAIL = re.compile(
+    r"(?:[(\[]\s*|[.!?:]\s+|^)(?:foto|fotos|photo|photos|bild|bilder|image|photo credit)\s*:\s*[^()\[\]:]{1,60}[)\]]?\s*$"
+    r"|/\s*(?:getty images|afp|reuters|dpa|ap|imago|shutterstock)\s*[)\]]?\s*$",
+    re.I,
+)
 _READ_ALSO = re.compile(r"^(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|read more|read also|see also|related)\s*[:»›>-]", re.I)
 _WS = re.compile(r"\s+")
 
@@ -798,7 +812,7 @@ def parse_article(html: str | bytes) -> Article:
     for text in _before_the_tail([normalize_text(line) for line in lines]):
         if text in titles or _DATELINE.fullmatch(text.strip(" |")) or _FURNITURE_LINE.match(text):
             continue
-        if len(text) < 200 and (_READ_ALSO.match(text) or _CREDIT_LINE.match(text)):
+        if len(text) < 200 and (_READ_ALSO.match(text) or _CREDIT_LINE.match(text) or _CREDIT_TAIL.search(text)):
             continue  # "Xem thêm: <another article's title>"
         if paragraphs and paragraphs[-1] == text:
             continue

@@ -80,6 +80,13 @@ _NEEDS_WORD = {p: words for (_, p), (words, _) in zip(_PATTERNS, _NEEDS_BY_PLACE
 _DIGITLESS_PATTERNS = [(kind, p) for (kind, p), (_, digit) in zip(_PATTERNS, _NEEDS_BY_PLACE) if not digit]
 
 
+def _gated(patterns: list[tuple[str, re.Pattern[str]]]) -> list[tuple[str, re.Pattern[str], tuple[str, ...] | None]]:
+    return [(kind, p, _NEEDS_WORD.get(p)) for kind, p in patterns]
+
+
+_GATED, _GATED_DIGITLESS = _gated(_PATTERNS), _gated(_DIGITLESS_PATTERNS)
+
+
 @dataclass(frozen=True)
 class Period:
     start: date | None
@@ -235,12 +242,15 @@ def time_expressions(sentence: str, published: date | None, ref_year: int | None
     publication date is unknown (document.reference_year); what runs "đến nay" stays open."""
     found: list[TimeExpression] = []
     # Most patterns need a digit; a sentence without one is read by the few that do not.
-    patterns = _PATTERNS if _DIGIT.search(sentence) else _DIGITLESS_PATTERNS
+    patterns = _GATED if _DIGIT.search(sentence) else _GATED_DIGITLESS
     lower = sentence.lower()
-    for kind, pattern in patterns:
-        words = _NEEDS_WORD.get(pattern)
-        if words and not any(w in lower for w in words):
-            continue
+    for kind, pattern, words in patterns:
+        if words:
+            for w in words:
+                if w in lower:
+                    break
+            else:
+                continue
         for m in pattern.finditer(sentence):
             if any(e.start < m.end() and m.start() < e.end for e in found):
                 continue

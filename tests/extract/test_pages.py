@@ -233,3 +233,14 @@ def test_parse_article_reads_a_noscript_page_when_it_holds_the_content_and_drops
     text = parse_article(page).text
     assert all(s in text for s in _SENTENCES)
     assert "777" not in text
+
+
+def test_parse_article_drops_a_caption_line_when_it_ends_with_a_photo_credit():
+    page = _article_page(
+        "<article><h1>Bài báo</h1><p>" + _SENTENCES[0] + "</p><div class='pic'>Lễ trao 555 suất quà tại nhà văn hóa. (Foto: dpa)</div>"
+        "<p>" + _SENTENCES[1] + "</p><div>Toàn cảnh hội nghị với 666 đại biểu /Getty Images</div><p>" + "</p><p>".join(_SENTENCES[2:]) + "</p>"
+        "<p>Số liệu do Sở cung cấp cho 12 huyện (Nguồn: Sở Lao động).</p></article>"
+    )
+    text = parse_article(page).text
+    assert all(s in text for s in _SENTENCES) and "555" not in text and "666" not in text
+    assert "Nguồn: Sở Lao động" in text  # a cited source ends a sentence of the article

@@ -1,0 +1,82 @@
+"""The words a regular expression cannot match without, read from the expression itself.
+
+text -> facts tries every rule of a figure's unit on up to four windows of its sentence, and most
+rules name words the sentence does not hold. A rule whose required words are all absent from the
+sentence (case-folded) cannot match any window of it, so it need not be tried: the same reading,
+at a fraction of the regex work. Only what is certain is required: literal runs of the
+expression's top-level sequence, groups that must match, one of a branch's alternatives.
+"""
+
+from __future__ import annotations
+
+import re
+
+try:  # Python's own regex parser (3.11+); private, so its absence only turns the gates off
+    from re import _constants as C  # noqa: PLC2701
+    from re import _parser  # noqa: PLC2701
+except ImportError:  # pragma: no cover - another Python: every rule is tried, as before
+    C = _parser = None
+
+# Literal runs shorter than this are no useful gate ("a", "đ").
+_MIN_LITERAL = 2
+
+
+def required_words(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Case-folded strings of which a match of ``pattern`` contains at least one, or None when
+    no such set is known. Sound: whenever the pattern matches in a text, one of them occurs in
+    the text's case fold."""
+    if _parser is None:
+        return None
+    try:
+        tree = _parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - an expression the parser reads otherwise: no gate
+        return None
+    return _of_sequence(list(tree))
+
+
+def _best(options: list[tuple[str, ...]]) -> tuple[str, ...] | None:
+    """Of several requirements (each alone is necessary), the most selective: the one whose
+    shortest alternative is longest."""
+    options = [o for o in options if o and min(map(len, o)) >= _MIN_LITERAL]
+    return max(options, key=lambda o: (min(map(len, o)), -len(o)), default=None)
+
+
+def _of_sequence(items: list) -> tuple[str, ...] | None:
+    options: list[tuple[str, ...]] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if run:
+            options.append(("".join(run).casefold(),))
+            run.clear()
+
+    for op, av in items:
+        if op is C.LITERAL:
+            run.append(chr(av))
+            continue
+        close()
+        if op is C.SUBPATTERN:
+            sub = _of_sequence(list(av[-1]))
+            if sub:
+                options.append(sub)
+        elif op is C.BRANCH:
+            alternatives: list[str] = []
+            for branch in av[1]:
+                sub = _of_sequence(list(branch))
+                if not sub:
+                    alternatives = []
+                    break
+                alternatives.extend(sub)
+            if alternatives:
+                options.append(tuple(dict.fromkeys(alternatives)))
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
+            sub = _of_sequence(list(av[2]))
+            if sub:
+                options.append(sub)
+        elif op is C.ATOMIC_GROUP:
+            sub = _of_sequence(list(av))
+            if sub:
+                options.append(sub)
+        # Anything else (classes, anchors, lookarounds, optional parts) requires nothing certain.
+    close()
+    return _best(options)

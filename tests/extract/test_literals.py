@@ -1,0 +1,61 @@
+"""The required words of a pattern (extract/literals.py) gate which rules are tried; a gate that
+is wrong would change facts silently, so it is checked against the patterns' own matches."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from extract.literals import required_words
+
+
+@pytest.mark.parametrize(
+    "pattern,expected",
+    [
+        (r"hộ nghèo", ("hộ nghèo",)),
+        (r"(?:BHYT|bảo hiểm y tế)", ("bhyt", "bảo hiểm y tế")),
+        (r"¤\s*(?:so với\s+)?cùng kỳ", ("cùng kỳ",)),
+        (r"vay.{0,40}(?:học sinh|sinh viên)", ("học sinh", "sinh viên")),
+        (r"(?:hộ )?nghèo", ("nghèo",)),  # the optional part requires nothing
+        (r".", None),
+        (r"\d+|tỷ", None),  # one alternative requires no word: no gate
+    ],
+    ids=["literal", "branch", "after optional", "longest of the sequence", "optional group", "any", "open branch"],
+)
+def test_required_words_are_what_every_match_contains_when_pattern_is_read(pattern, expected):
+    assert required_words(re.compile(pattern, re.I)) == expected
+
+
+def test_required_words_occur_in_the_case_fold_of_every_match_when_rules_match_dev_set_sentences():
+    from extract.facts import GROUP_PATTERNS, RULES, _fold
+    from extract.numbers import normalize_text
+    from extract.sentences import split_sentences
+    from tests.conftest import FIXTURES
+
+    sentences = [s.text for p in sorted((FIXTURES / "devset").glob("*.txt"))
+                 for s in split_sentences(normalize_text(p.read_text(encoding="utf-8")))]
+    sentences += ["HỘ NGHÈO", "Bảo Hiểm Y Tế", "THẺ BHYT ĐÃ CẤP"]
+    patterns = [r.pattern for r in RULES] + [p for _, p in GROUP_PATTERNS]
+    matched = 0
+    for pattern in patterns:
+        words = required_words(pattern)
+        if words is None:
+            continue
+        for sentence in sentences:
+            m = pattern.search(sentence)
+            if m:
+                matched += 1
+                assert any(w in _fold(m.group()) for w in words), (pattern.pattern, m.group())
+    assert matched > 200  # the check saw many matches
+
+
+def test_extract_facts_gives_the_same_facts_when_rules_are_tried_without_their_gates(monkeypatch, gazetteer):
+    import extract.facts as facts
+    from tests.conftest import FIXTURES
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "devset").glob("*.txt"))]
+    gated = [facts.extract_facts(t, None, None, gazetteer) for t in texts]
+    monkeypatch.setattr(facts, "_may_match", lambda rule, folded: True)
+    assert gated == [facts.extract_facts(t, None, None, gazetteer) for t in texts]
+    assert sum(map(len, gated)) > 100
