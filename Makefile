@@ -18,7 +18,7 @@ help:
 	@echo "make run      - set up, run the whole pipeline through Airflow on the demo site, print what landed"
 	@echo "make test     - set up and run every test"
 	@echo "make airflow  - keep Airflow (web UI) and the demo site up until Ctrl-C"
-	@echo "make clean    - delete the runtime data in warehouse/ (the raw archive too)"
+	@echo "make clean    - delete the runtime data in warehouse/ (the raw archive too; the reviewers' corrections.csv stays)"
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed and none was found: install it, or set PYTHON=/path/to/python3.12"; exit 1; }
@@ -68,4 +68,4 @@ lock:
 	( sed -n '1,3p' requirements.lock; cat requirements.lock.new ) > requirements.lock.tmp && mv requirements.lock.tmp requirements.lock && rm requirements.lock.new
 
 clean:
-	rm -rf warehouse/raw warehouse/staged warehouse/quarantine warehouse/last_scrape.json warehouse/warehouse.duckdb* warehouse/published warehouse/docs warehouse/exports warehouse/dbt_target warehouse/dbt_logs warehouse/airflow
+	rm -rf warehouse/raw warehouse/staged warehouse/review warehouse/quarantine warehouse/last_scrape.json warehouse/warehouse.duckdb* warehouse/published warehouse/docs warehouse/exports warehouse/dbt_target warehouse/dbt_logs warehouse/airflow

@@ -59,7 +59,10 @@ SCRAPE_TIMEOUT = timedelta(hours=2)
 EXTRACT_TIMEOUT = timedelta(hours=1)
 BUILD_TIMEOUT = timedelta(minutes=45)
 # A DAG run ends (failed, and notified) at the latest this long after it started.
-DAGRUN_TIMEOUT = {"asxh_scrape": timedelta(hours=3), "asxh_extract": timedelta(hours=2), "asxh_build": timedelta(hours=1)}
+DAGRUN_TIMEOUT = {"asxh_scrape": timedelta(hours=3), "asxh_extract": timedelta(hours=2), "asxh_build": timedelta(hours=1),
+                  "asxh_backfill": timedelta(hours=3)}
+# Hosts scraped at once by one scrape run (its mapped tasks), as ASXH_SCRAPE_WORKERS bounds `asxh scrape`.
+SCRAPE_PARALLEL_HOSTS = 8
 
 # DuckDB has one writer: the dbt build takes this pool's only slot (created by `make run`,
 # `make airflow` and the compose init service), so that no two builds ever wait on each other's lock.

@@ -30,6 +30,8 @@ from extract.settings import REPO_ROOT, Settings
 log = logging.getLogger(__name__)
 
 DAG_IDS = ("asxh_scrape", "asxh_extract", "asxh_build")
+# The task of each DAG that emits the asset the next DAG is scheduled on.
+EMITTING_TASK = {"asxh_scrape": "fetch_new_pages", "asxh_extract": "extract_new_articles", "asxh_build": "dbt_build"}
 # The scheduler serves task logs to other machines; here they are on the same disk.
 COMPONENTS = {"api-server": [], "scheduler": ["--skip-serve-logs"], "dag-processor": []}
 ADMIN_USER = "admin"
@@ -278,7 +280,13 @@ class AirflowStack:
 
     def task_states(self, dag_id: str, run_id: str) -> dict[str, str | None]:
         path = f"/api/v2/dags/{dag_id}/dagRuns/{urllib.request.quote(run_id, safe='')}/taskInstances"
-        return {t["task_id"]: t["state"] for t in self._get_json(path)["task_instances"]}
+        states: dict[str, str | None] = {}
+        for t in self._get_json(path)["task_instances"]:
+            # A mapped task has one instance per map index: it counts as succeeded (it emitted its
+            # asset) when any instance did.
+            if states.get(t["task_id"]) != "success":
+                states[t["task_id"]] = t["state"]
+        return states
 
     def wait_run(self, dag_id: str, run_id: str, timeout: float) -> dict:
         deadline = time.monotonic() + timeout
@@ -351,7 +359,7 @@ def run_pipeline(stack: AirflowStack, timeout: float = 1200) -> list[dict]:
         if not upstream_emitted and dag_id != "asxh_scrape":
             break
         finished = stack.wait_all_runs(dag_id, started, max(1.0, deadline - time.monotonic()))
-        emitted = any(r["state"] == "success" and "success" in r["tasks"].values() for r in finished)
+        emitted = any(r["state"] == "success" and r["tasks"].get(EMITTING_TASK[dag_id]) == "success" for r in finished)
         if next_dag and emitted:
             # The asset event queues the downstream run; wait until it exists before waiting on it.
             stack.wait_triggered_run(next_dag, started, max(1.0, deadline - time.monotonic()))

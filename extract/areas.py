@@ -111,20 +111,24 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 _FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "–": "-", "—": "-", "‑": "-"})
 
 
-@dataclass(frozen=True, slots=True)
 class _Token:
-    start: int
-    end: int
-    text: str  # folded
+    """A token: its offsets, its folded text, and what the matching asks of it again and again
+    (computed once: a page has tens of thousands of tokens)."""
 
-    @property
-    def is_title(self) -> bool:
-        """A capitalised word ('Tám'), not an acronym ('CSXH') nor a number."""
-        return self.text[:1].isupper() and (len(self.text) == 1 or not self.text[1:].isupper()) and self.text.isalpha()
+    __slots__ = ("start", "end", "text", "low", "is_title")
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start, self.end, self.text = start, end, text  # text: folded
+        self.low = text.casefold()
+        # A capitalised word ('Tám'), not an acronym ('CSXH') nor a number.
+        self.is_title = text[:1].isupper() and (len(text) == 1 or not text[1:].isupper()) and text.isalpha()
 
 
 def _tokens(text: str) -> list[_Token]:
-    return [_Token(m.start(), m.end(), m.group().translate(_FOLD)) for m in _TOKEN.finditer(text)]
+    if "ʼ" in text:  # a letter (\w) before folding, a mark after: fold token by token
+        return [_Token(m.start(), m.end(), m.group().translate(_FOLD)) for m in _TOKEN.finditer(text)]
+    # Folding maps one character to one, so offsets in the folded text are the text's.
+    return [_Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text.translate(_FOLD))]
 
 
 def _name_key(name: str) -> str:
@@ -515,7 +519,7 @@ class Gazetteer:
         """'huyện Vĩnh Tường' -> ('Vĩnh Tường', 'district', 'huyện'); a bare name is kept as is."""
         text = normalize_name(name).strip()
         tokens = _tokens(text)
-        words = tuple(t.text.casefold() for t in tokens)
+        words = tuple(t.low for t in tokens)
         for p in _PREFIXES:
             n = len(p.words)
             if words[:n] == p.words and len(tokens) > n:
@@ -669,13 +673,14 @@ class Gazetteer:
         found: list[_Hit] = []
         i = 0
         while i < len(tokens):
-            hit = self._prefixed_at(tokens, i, names)
+            # (_prefixed_at's own first test, made here: most tokens are no type word)
+            hit = self._prefixed_at(tokens, i, names) if tokens[i].low in _PREFIX_FIRST_WORDS else None
             if hit is not None:
                 found.append(hit)
                 i = hit.stop
                 continue
-            word = tokens[i].text.casefold()
-            if i + 1 < len(tokens) and (word, tokens[i + 1].text.casefold()) in _NATIONAL_PHRASES:
+            word = tokens[i].low
+            if i + 1 < len(tokens) and (word, tokens[i + 1].low) in _NATIONAL_PHRASES:
                 found.append(_Hit(i, i + 2, NATIONAL_NAME, "national", "", ("national",)))
                 i += 2
                 continue
@@ -736,11 +741,11 @@ class Gazetteer:
 
     def _prefixed_at(self, tokens: list[_Token], i: int, names: _TrieNode) -> _Hit | None:
         """A type word (or abbreviation, "TP." = tokens TP and .) at token i and the name after it."""
-        if tokens[i].text.casefold() not in _PREFIX_FIRST_WORDS:
+        if tokens[i].low not in _PREFIX_FIRST_WORDS:
             return None
         for p in _PREFIXES:
             n = len(p.words)
-            if tuple(t.text.casefold() for t in tokens[i : i + n]) != p.words:
+            if tuple(t.low for t in tokens[i : i + n]) != p.words:
                 continue
             match = _trie_longest(names, tokens, i + n, p.levels)
             if match is not None:

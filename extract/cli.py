@@ -11,6 +11,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from extract.contract import FACT_TABLES
 from extract.settings import REPO_ROOT, Settings
 
 log = logging.getLogger("asxh")
@@ -136,6 +137,31 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(value: str | None, flag: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{flag} must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    from extract.backfill import backfill
+
+    result = backfill(Settings.from_env(), args.source, _day(args.since, "--since"), _day(args.until, "--until"))
+    print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_import_warc(args: argparse.Namespace) -> int:
+    from extract.warc_import import import_warc
+
+    result = import_warc(Settings.from_env(), [Path(f) for f in args.files])
+    print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    return 1 if result.errors else 0
+
+
 def cmd_process(args: argparse.Namespace) -> int:
     from extract.pipeline import extract_pending
 
@@ -182,6 +208,44 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     result = export_table(Settings.from_env(), args.table, args.format, Path(args.out) if args.out else None)
     print(f"{result.path}: {result.rows} rows")
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """The review queue of the published warehouse (text or a CSV to fill in), or one decision
+    on a fact appended to the reviewers' file (extract/review.py, extract/corrections.py)."""
+    from extract import review
+    from extract.corrections import corrections_path
+
+    settings = Settings.from_env()
+    target = args.accept or args.correct or args.reject
+    if target:
+        if args.correct and not (args.field and args.value is not None):
+            raise ValueError("--correct needs --field and --value (the right value)")
+        if not args.correct and (args.field or args.value is not None):
+            raise ValueError("--field and --value go with --correct only")
+        decision = "accept" if args.accept else "correct" if args.correct else "reject"
+        recorded = review.decide(settings, target, decision, args.field, args.value, args.why, args.who)
+        print(f"recorded in {corrections_path(settings)}: {review.describe(recorded)}")
+        print("run `asxh build` to apply it")
+        return 0
+    if args.import_file:
+        recorded = review.import_filled(settings, Path(args.import_file), args.who)
+        for d in recorded:
+            print(f"recorded: {review.describe(d)}")
+        print(f"{len(recorded)} decision(s) added to {corrections_path(settings)}" + ("; run `asxh build` to apply them" if recorded else ""))
+        return 0
+    rows = review.queue(settings, args.table, args.province, args.limit)
+    text = review.format_csv(rows) if args.format == "csv" else review.format_text(rows) + "\n"
+    if args.out:
+        out = Path(args.out)
+        if out.is_dir():
+            raise ValueError(f"--out {out} is a folder: give a file name")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        print(f"{out}: {len(rows)} reports to review")
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -345,6 +409,14 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("scrape", help="fetch new articles of every source into the raw archive")
     p.add_argument("--source", action="append", dest="sources", help="only this source (repeatable)")
     p.set_defaults(func=cmd_scrape)
+    p = sub.add_parser("backfill", help="fetch a source's articles of a past window (sitemaps by lastmod, deep listings); resumable")
+    p.add_argument("--source", required=True, help="a source of the registry")
+    p.add_argument("--since", required=True, help="first day, YYYY-MM-DD")
+    p.add_argument("--until", help="last day, YYYY-MM-DD (default: today, or the outlet's last day)")
+    p.set_defaults(func=cmd_backfill)
+    p = sub.add_parser("import-warc", help="ingest WARC files of another crawl into the raw archive, as if fetched")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_import_warc)
     p = sub.add_parser("process", help="extract archived articles not yet staged")
     p.add_argument("--force", action="store_true", help="re-extract every archived article (after the extractor improved)")
     p.set_defaults(func=cmd_process)
@@ -363,6 +435,28 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="output file (default: <ASXH_HOME>/exports/<table>.<csv|parquet|sdmx.csv>)")
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("review", help="the figures most worth a look, and the reviewers' decisions on them",
+                       description="Without a decision: list the review queue of the published warehouse (conflicts "
+                                   "first, then the lowest confidence, then the biggest values). With --accept, --correct "
+                                   "or --reject FACT_ID: append one decision to $ASXH_HOME/corrections.csv, which the next "
+                                   "`asxh build` applies. With --import FILE: the decisions of a filled-in --format csv file.")
+    p.add_argument("--table", choices=FACT_TABLES, help="only this fact table")
+    p.add_argument("--province", help="only figures of this province (today's 34, e.g. 'Phú Thọ')")
+    p.add_argument("--limit", type=int, default=20, help="how many reports to list (default 20)")
+    p.add_argument("--format", choices=["text", "csv"], default="text", help="csv: a file to fill in (decision, field, corrected_value, reason)")
+    p.add_argument("--out", help="write the queue to this file instead of stdout")
+    decide = p.add_mutually_exclusive_group()
+    decide.add_argument("--accept", metavar="FACT_ID", help="the figure is read right")
+    decide.add_argument("--correct", metavar="FACT_ID", help="a field of the figure is wrong: with --field and --value")
+    decide.add_argument("--reject", metavar="FACT_ID", help="not a fact: take the figure out of the warehouse")
+    decide.add_argument("--import", dest="import_file", metavar="FILE", help="append the decisions of a filled-in queue CSV")
+    p.add_argument("--field", choices=["value", "unit", "metric", "fact_table", "area", "period", "group"],
+                   help="what --correct changes")
+    p.add_argument("--value", help="the right value: a number (dot decimal), a code, national or <level>:<code> for "
+                                   "area, YYYY, YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD for period, none for no group")
+    p.add_argument("--why", help="why (needed to correct or reject)")
+    p.add_argument("--who", help="who decides (default: the login name)")
+    p.set_defaults(func=cmd_review)
     p = sub.add_parser("query", help="run a ready-made analysis (dbt_project/analyses) on the published warehouse",
                        description="Compile an analysis of dbt_project/analyses with dbt and run it on the published "
                                    "warehouse, read-only. Variables: --var NAME=VALUE, values read as YAML (true, 2020, [a, b]).")

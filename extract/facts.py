@@ -341,14 +341,32 @@ def _own_words(after: str) -> str:
     return after
 
 
-def _distance(rule: Rule, window: str) -> int | None:
-    """How far the rule's nearest match lies from the figure (¤) in the window."""
-    at = window.index("¤")
+def _distance(rule: Rule, window: str, at: int | None = None) -> int | None:
+    """How far the rule's nearest match lies from the figure (¤, at ``at``) in the window."""
+    if at is None:
+        at = window.index("¤")
     best = None
     for m in rule.pattern.finditer(window):
-        d = m.start() - at if m.start() > at else max(at - m.end(), 0)
-        best = d if best is None else min(best, d)
+        start, end = m.span()
+        d = start - at if start > at else (at - end if at > end else 0)
+        if best is None or d < best:
+            best = d
     return best
+
+
+_TIER_RULES: dict[str, tuple[list[Rule], dict[str, list[tuple[int, Rule]]]]] = {}
+
+
+def _rules_of(unit: str) -> tuple[list[Rule], dict[str, list[tuple[int, Rule]]]]:
+    """The unit's rules (catch-alls aside), and by tier with their order among them: asked for
+    every figure, so made once per unit."""
+    if unit not in _TIER_RULES:
+        rules = [r for r in RULES if unit in r.units and r.pattern.pattern != "."]
+        by_tier: dict[str, list[tuple[int, Rule]]] = {}
+        for order, r in enumerate(rules):
+            by_tier.setdefault(r.tier, []).append((order, r))
+        _TIER_RULES[unit] = (rules, by_tier)
+    return _TIER_RULES[unit]
 
 
 def _SPECIFIC_IN_CONTEXT(c: _Candidate, rules: list[Rule], sentence: str) -> tuple[str, str] | None:
@@ -374,10 +392,10 @@ def classify(text: str, c: _Candidate, neighbours: list[NumberMention]) -> tuple
     names only whose figure it is ("hộ nghèo"), nearest first. FALLBACK rules and the unit's
     catch-all decide only when nothing else does."""
     after, near, clause, sentence = _windows(text, c, neighbours)
-    rules = [r for r in RULES if c.unit in r.units and r.pattern.pattern != "."]
+    rules, by_tier = _rules_of(c.unit)
     # The figure's own words that name no topic ("hỗ trợ", "được vay") yield to a topic of the
     # text before it: "... mua thẻ BHYT ... Có 3 địa phương được hỗ trợ nhiều nhất là huyện A với 3.890 người".
-    own = _classify_own(c, rules, (after, near, clause, sentence))
+    own = _classify_own(c, rules, by_tier, (after, near, clause, sentence))
     if own is None or own[1] in _WEAK_METRICS:
         in_context = _SPECIFIC_IN_CONTEXT(c, rules, sentence)
         if in_context is not None:
@@ -390,12 +408,14 @@ def classify(text: str, c: _Candidate, neighbours: list[NumberMention]) -> tuple
 _WEAK_METRICS = {"allowance_recipients", "allowance_amount_total", "other_count", "other_amount"}
 
 
-def _classify_own(c: _Candidate, rules: list[Rule], windows4: tuple[str, str, str, str]) -> tuple[str, str] | None:
+def _classify_own(c: _Candidate, rules: list[Rule], by_tier: dict[str, list[tuple[int, Rule]]],
+                  windows4: tuple[str, str, str, str]) -> tuple[str, str] | None:
     after, near, clause, sentence = windows4
     for windows in ((after, near), (clause,), (sentence,)):
         for tier in (SPECIFIC, GENERIC, SUBJECT):
             for window in windows:
-                hits = [(_distance(r, window), order, r) for order, r in enumerate(rules) if r.tier == tier]
+                at = window.index("¤")
+                hits = [(_distance(r, window, at), order, r) for order, r in by_tier.get(tier, ())]
                 hits = [h for h in hits if h[0] is not None]
                 if hits:
                     # GENERIC rules go by their order; the others by nearness.

@@ -1,32 +1,45 @@
-"""Polite HTTP: robots.txt, a per-host pause, retries with backoff, conditional GET, size caps.
+"""Polite HTTP: robots.txt, a per-host pause, retries with backoff, conditional GET, size caps,
+compressed bodies, and redirects followed one hop at a time under the same rules.
 
 Every request says who we are (settings.user_agent). A server that asks us to slow down
 (429/503 with Retry-After) is obeyed; a page that is gone (404/410) is not asked for again;
 one that failed for a passing reason (timeouts, resets, 5xx) is retried on a later run.
+
+Redirects are followed by hand, not by urllib: each hop must be http(s), stay on the source's
+own hosts (its homepage's redirect, its listed aliases, see `Site`), not lead to a private or
+link-local address the source does not itself live on, be allowed by that host's robots.txt
+(RFC 9309, read with protego), and wait for that host's pause. A refused hop is an error in
+words, for the fetch log. One client serves many threads: each host has its own lock, so one
+host never has two requests in flight and its pause holds however many workers run.
 """
 
 from __future__ import annotations
 
 import email.utils
 import http.client
+import ipaddress
 import logging
 import re
 import socket
 import string
+import threading
 import time
 import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
-import urllib.robotparser
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
+from protego import Protego
 
 from extract.settings import Settings
 
 log = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 5
+REDIRECT_STATUS = {301, 302, 303, 307, 308}
 RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
 MAX_RETRY_AFTER = 120.0
 BODY_DEADLINE_TIMEOUTS = 5  # a whole body may take at most this many timeouts
@@ -54,13 +67,111 @@ class FetchResult:
         return self.status == 304
 
 
-class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
-    max_redirections = MAX_REDIRECTS
-    max_repeats = 2
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """urllib hands every 3xx back to us (as an HTTPError): HttpClient follows it itself."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
 
 
 class _TooLarge(Exception):
     pass
+
+
+class _BadEncoding(Exception):
+    pass
+
+
+def site_host(netloc: str) -> str:
+    """The host that names a site: lower case, without "www." (most outlets answer on both)."""
+    netloc = netloc.lower()
+    return netloc[4:] if netloc.startswith("www.") else netloc
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where one source's requests may go: its hosts (netlocs without "www."), and its homepages,
+    whose redirect may move the site to a host of its own choosing (a merged newspaper's new
+    domain); that host then joins the site (`with_host`)."""
+
+    hosts: frozenset[str]
+    homepages: frozenset[str] = frozenset()
+    # Hostnames the source itself lives on: their addresses are allowed even when not public
+    # (the tests' and the demo's loopback sites); any other private address is refused.
+    origins: frozenset[str] = frozenset()
+
+    @classmethod
+    def of_url(cls, url: str) -> "Site":
+        parts = urllib.parse.urlsplit(url)
+        return cls(frozenset({site_host(parts.netloc)}), origins=frozenset({parts.hostname or ""}))
+
+    @classmethod
+    def of_homepage(cls, homepage: str, other_urls=()) -> "Site":
+        """A source's site: its homepage's host and the hosts of `other_urls` (aliases, feeds)."""
+        hosts = {site_host(urllib.parse.urlsplit(u).netloc) for u in (homepage, *other_urls)}
+        return cls(frozenset(hosts), frozenset({homepage}), frozenset({urllib.parse.urlsplit(homepage).hostname or ""}))
+
+    def allows(self, url: str) -> bool:
+        return site_host(urllib.parse.urlsplit(url).netloc) in self.hosts
+
+    def with_host(self, url: str) -> "Site":
+        return Site(self.hosts | {site_host(urllib.parse.urlsplit(url).netloc)}, self.homepages, self.origins)
+
+    def merged(self, other: "Site") -> "Site":
+        return Site(self.hosts | other.hosts, self.homepages | other.homepages, self.origins | other.origins)
+
+
+def decode_body(body: bytes, encoding: str | None, limit: int) -> bytes:
+    """A body as sent with Content-Encoding gzip or deflate, decoded, at most `limit` bytes.
+
+    The decoded size is capped while decoding (a few kilobytes of gzip can unpack to gigabytes),
+    so a compression bomb costs at most `limit` bytes of memory. Raises _TooLarge past the cap,
+    _BadEncoding for an encoding we did not ask for or a damaged stream.
+    """
+    name = (encoding or "identity").strip().lower()
+    if name in ("", "identity"):
+        return body
+    if name in ("gzip", "x-gzip"):
+        wbits_options = [16 + zlib.MAX_WBITS]
+    elif name == "deflate":
+        # "deflate" is meant to be zlib-wrapped, but many servers send raw deflate.
+        wbits_options = [zlib.MAX_WBITS, -zlib.MAX_WBITS]
+    else:
+        raise _BadEncoding(f"content-encoding {name!r} not supported")
+    last_error = None
+    for wbits in wbits_options:
+        decoder = zlib.decompressobj(wbits)
+        try:
+            out = decoder.decompress(body, limit + 1)
+        except zlib.error as exc:
+            last_error = exc
+            continue
+        if len(out) > limit or decoder.unconsumed_tail:
+            raise _TooLarge()
+        if not decoder.eof:
+            raise _BadEncoding(f"{name} body ends before its end marker (truncated)")
+        return out
+    raise _BadEncoding(f"{name} body cannot be decoded: {last_error}")
+
+
+def gunzip_capped(body: bytes, limit: int) -> bytes:
+    """A gzip file's content (a sitemap.xml.gz), at most `limit` bytes: ValueError otherwise."""
+    try:
+        return decode_body(body, "gzip", limit)
+    except _TooLarge:
+        raise ValueError(f"gzip file larger than {limit} bytes when unpacked") from None
+    except _BadEncoding as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _non_public(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return not ip.is_global
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -118,6 +229,11 @@ def _retry_after(headers: dict[str, str]) -> float | None:
         return None
 
 
+def _same_page(a: str, b: str) -> bool:
+    pa, pb = urllib.parse.urlsplit(a), urllib.parse.urlsplit(b)
+    return site_host(pa.netloc) == site_host(pb.netloc) and (pa.path or "/") == (pb.path or "/") and pa.query == pb.query
+
+
 def _request_url(url: str) -> str:
     """The URL as it goes on the wire: spaces and non-ASCII letters percent-encoded (UTF-8).
 
@@ -139,9 +255,84 @@ class HttpClient:
         self.settings = settings
         self._sleep = sleep
         self._last_request: dict[str, float] = {}
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._robots: dict[str, Protego | None] = {}
         self._robots_unreachable: dict[str, str] = {}  # host -> why its robots.txt could not be read
-        self._opener = urllib.request.build_opener(_LimitedRedirects())
+        self._opener = urllib.request.build_opener(_NoRedirects())
+        self._sites: dict[str, Site] = {}  # site host -> the site it belongs to (add_site)
+        self._addresses: dict[str, frozenset[str]] = {}  # hostname -> its addresses (DNS, once per run)
+        self._guard = threading.Lock()  # guards the dictionaries of locks below
+        self._host_locks: dict[str, threading.Lock] = {}
+        self._robots_locks: dict[str, threading.Lock] = {}
+
+    # -- sites: where a source's redirects may go
+
+    def add_site(self, site: Site) -> None:
+        """Make the client follow redirects among this site's hosts (a source's own)."""
+        with self._guard:
+            for host in site.hosts:
+                known = self._sites.get(host)
+                self._sites[host] = known.merged(site) if known else site
+
+    def site_of(self, url: str) -> Site:
+        with self._guard:
+            return self._sites.get(site_host(urllib.parse.urlsplit(url).netloc)) or Site.of_url(url)
+
+    def _resolve(self, hostname: str) -> frozenset[str]:
+        with self._guard:
+            known = self._addresses.get(hostname)
+        if known is not None:
+            return known
+        try:
+            found = frozenset(info[4][0] for info in socket.getaddrinfo(hostname, None, proto=socket.IPPROTO_TCP))
+        except (OSError, UnicodeError):
+            found = frozenset()  # the connection fails on its own, with its own error
+        with self._guard:
+            self._addresses[hostname] = found
+        return found
+
+    def _own_addresses(self, site: Site) -> frozenset[str]:
+        """The addresses the source itself lives on (its origins' hosts): a loopback test site's."""
+        out: set[str] = set()
+        for hostname in site.origins:
+            out |= self._resolve(hostname)
+        return frozenset(out)
+
+    def _private_refusal(self, url: str, site: Site) -> str | None:
+        """Why `url` is refused for its address, or None: a private, loopback, link-local or other
+        non-public address is allowed only where the source itself lives on it."""
+        hostname = urllib.parse.urlsplit(url).hostname or ""
+        bad = sorted(a for a in self._resolve(hostname) if _non_public(a))
+        if not bad:
+            return None
+        own = self._own_addresses(site)
+        outside = [a for a in bad if a not in own]
+        if outside:
+            return f"private address refused: {hostname} is {outside[0]}, not the source's own address"
+        return None
+
+    def _hop_refusal(self, target: str, site: Site, from_homepage: bool, check_robots: bool = True) -> tuple[str, bool] | None:
+        """Why a redirect to `target` is not followed (and whether that may pass), or None."""
+        scheme = urllib.parse.urlsplit(target).scheme.lower()
+        if scheme not in ("http", "https"):
+            return f"redirect to a non-http(s) URL refused: {target}", False
+        if not site.allows(target) and not from_homepage:
+            return f"redirect to another host refused: {target} (not one of the source's hosts)", False
+        private = self._private_refusal(target, site)
+        if private:
+            return f"redirect refused: {private}", False
+        if check_robots and not self.allowed(target):
+            unreachable = self._robots_unreachable.get(self._host(target))
+            if unreachable:
+                return f"redirect to {target}: robots.txt unreachable ({unreachable}); host not crawled this run", True
+            return f"redirect to {target} disallowed by robots.txt", False
+        return None
+
+    def _lock(self, table: dict[str, threading.Lock], host: str) -> threading.Lock:
+        with self._guard:
+            lock = table.get(host)
+            if lock is None:
+                lock = table[host] = threading.Lock()
+            return lock
 
     # -- politeness
 
@@ -155,47 +346,54 @@ class HttpClient:
         return max(self.settings.request_delay, float(crawl_delay or 0))
 
     def _wait_turn(self, host: str) -> None:
+        """Called with the host's lock held: wait out the host's pause since its last answer."""
         last = self._last_request.get(host)
         if last is not None:
             pause = self._delay_for(host) - (time.monotonic() - last)
             if pause > 0:
                 self._sleep(pause)
-        self._last_request[host] = time.monotonic()
 
-    def robots(self, url: str) -> urllib.robotparser.RobotFileParser | None:
+    def robots(self, url: str) -> Protego | None:
         host = self._host(url)
-        if host not in self._robots:
-            self._robots[host] = None
-            result = self._get_with_retries(host + "/robots.txt", {})
-            if result.status == 200 and result.body is not None:
-                parser = urllib.robotparser.RobotFileParser()
-                parser.parse(decode_html(result.body).splitlines())
-                self._robots[host] = parser
-            elif result.status in (401, 403):
-                # By the robots.txt convention, an access-denied robots.txt means "do not crawl".
-                parser = urllib.robotparser.RobotFileParser()
-                parser.disallow_all = True
-                self._robots[host] = parser
-            elif result.retryable:
-                # RFC 9309: a robots.txt that cannot be had for a server or network fault means
-                # "assume complete disallow", for now; the pages are tried again on a later run.
-                self._robots_unreachable[host] = result.error or "unreachable"
-        return self._robots[host]
+        with self._lock(self._robots_locks, host):  # one read of a host's robots.txt, however many threads ask
+            if host not in self._robots:
+                # robots.txt itself is never subject to robots.txt (and checking it would wait on
+                # this very lock): its redirects are checked for scheme, host and address only.
+                result = self._follow(host + "/robots.txt", {}, Site.of_url(host), check_robots=False)
+                parsed = None
+                if result.status == 200 and result.body is not None:
+                    parsed = Protego.parse(decode_html(result.body, result.headers.get("content-type")))
+                elif result.status in (401, 403):
+                    # By the robots.txt convention, an access-denied robots.txt means "do not crawl".
+                    parsed = Protego.parse("User-agent: *\nDisallow: /\n")
+                elif result.retryable:
+                    # RFC 9309: a robots.txt that cannot be had for a server or network fault means
+                    # "assume complete disallow", for now; the pages are tried again on a later run.
+                    self._robots_unreachable[host] = result.error or "unreachable"
+                self._robots[host] = parsed
+            return self._robots[host]
 
     def allowed(self, url: str) -> bool:
         robots = self.robots(url)
         if self._host(url) in self._robots_unreachable:
             return False
-        return robots is None or robots.can_fetch(self.settings.user_agent, url)
+        return robots is None or robots.can_fetch(url, self.settings.user_agent)
 
     def sitemaps(self, url: str) -> list[str]:
         robots = self.robots(url)
-        return list(robots.site_maps() or []) if robots else []
+        return list(robots.sitemaps) if robots else []
 
     # -- requests
 
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
-        """GET with robots.txt, the host's pause and retries; never raises for network faults."""
+        """GET with robots.txt, the host's pause, retries and checked redirects; never raises for
+        network faults. Redirects may go to the hosts of the URL's site (add_site)."""
+        if urllib.parse.urlsplit(url).scheme.lower() not in ("http", "https"):
+            return FetchResult(url, None, None, error=f"invalid URL: not an http(s) URL: {url}", fetched_at=_now())
+        site = self.site_of(url)
+        private = self._private_refusal(url, site)
+        if private:
+            return FetchResult(url, None, None, error=private, fetched_at=_now())
         if not self.allowed(url):
             unreachable = self._robots_unreachable.get(self._host(url))
             if unreachable:
@@ -209,7 +407,32 @@ class HttpClient:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return self._get_with_retries(url, headers)
+        return self._follow(url, headers, site)
+
+    def _follow(self, url: str, headers: dict[str, str], site: Site, check_robots: bool = True) -> FetchResult:
+        """The URL, its redirects followed hop by hop, each hop checked (_hop_refusal) and paced."""
+        from_homepage = any(_same_page(url, h) for h in site.homepages)
+        visited = [url]
+        current = url
+        for hop in range(MAX_REDIRECTS + 1):
+            result = self._get_with_retries(current, headers if hop == 0 else {})
+            location = result.headers.get("location") if result.status in REDIRECT_STATUS else None
+            if not location:
+                if result.status in REDIRECT_STATUS and result.error is None:
+                    result.error = f"HTTP {result.status} redirect without a Location"
+                result.url = url
+                return result
+            target = urllib.parse.urljoin(current, location.strip())
+            if target in visited or hop == MAX_REDIRECTS:
+                break
+            refusal = self._hop_refusal(target, site, from_homepage, check_robots)
+            if refusal:
+                return FetchResult(url, target, result.status, result.headers, error=refusal[0], retryable=refusal[1],
+                                   fetched_at=result.fetched_at)
+            visited.append(target)
+            current = target
+        return FetchResult(url, current, result.status, result.headers,
+                           error=f"too many redirects (more than {MAX_REDIRECTS}) or a redirect loop", fetched_at=_now())
 
     def _get_with_retries(self, url: str, headers: dict[str, str]) -> FetchResult:
         result = FetchResult(url, None, None)
@@ -225,8 +448,18 @@ class HttpClient:
 
     def _request(self, url: str, headers: dict[str, str], count_turn: bool) -> FetchResult:
         host = self._host(url)
-        if count_turn:
-            self._wait_turn(host)
+        # The host's lock is held for the pause and the request: one request in flight per host.
+        with self._lock(self._host_locks, host):
+            if count_turn:
+                self._wait_turn(host)
+            try:
+                return self._request_now(url, headers)
+            finally:
+                # The pause runs from the end of this request, so the server sees at least the
+                # pause between two requests however long an answer took to come.
+                self._last_request[host] = time.monotonic()
+
+    def _request_now(self, url: str, headers: dict[str, str]) -> FetchResult:
         fetched_at = _now()
         try:
             request = urllib.request.Request(
@@ -235,6 +468,7 @@ class HttpClient:
                     "User-Agent": self.settings.user_agent,
                     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5",
                     "Accept-Language": "vi,en;q=0.5",
+                    "Accept-Encoding": "gzip, deflate",
                     **headers,
                 },
             )
@@ -247,6 +481,12 @@ class HttpClient:
             with self._opener.open(request, timeout=self.settings.timeout) as response:
                 response_headers = {k.lower(): v for k, v in response.headers.items()}
                 body = self._read_capped(response, started)
+                encoding = response_headers.pop("content-encoding", None)
+                if encoding and encoding.strip().lower() != "identity":
+                    # Stored decoded; the header is kept under the name web archives use for it.
+                    body = decode_body(body, encoding, self.settings.max_page_bytes)
+                    response_headers["x-archive-orig-content-encoding"] = encoding
+                    response_headers.pop("content-length", None)
                 return FetchResult(
                     url, response.geturl(), response.status, response_headers, body,
                     fetched_at=fetched_at, elapsed=time.monotonic() - started,
@@ -258,14 +498,11 @@ class HttpClient:
                 return FetchResult(
                     url, exc.geturl(), 304, response_headers, fetched_at=fetched_at, elapsed=time.monotonic() - started,
                 )
+            if exc.code in REDIRECT_STATUS:
+                # Followed (or refused) by _follow, hop by hop.
+                return FetchResult(url, exc.geturl(), exc.code, response_headers, fetched_at=fetched_at,
+                                   elapsed=time.monotonic() - started)
             reason = f"HTTP {exc.code}"
-            if 300 <= exc.code < 400:
-                # urllib raises a 3xx only when it would not follow it: too many hops, a loop,
-                # a Location it refuses (another scheme) or none at all.
-                if "infinite loop" in str(exc.reason):
-                    reason = f"too many redirects (more than {MAX_REDIRECTS}) or a redirect loop"
-                else:
-                    reason = f"HTTP {exc.code} redirect not followed: {exc.reason}"
             return FetchResult(
                 url, exc.geturl(), exc.code, response_headers, error=reason,
                 retryable=exc.code in RETRYABLE_STATUS, fetched_at=fetched_at,
@@ -273,6 +510,9 @@ class HttpClient:
             )
         except _TooLarge:
             return FetchResult(url, None, 200, error=f"page larger than {self.settings.max_page_bytes} bytes", fetched_at=fetched_at)
+        except _BadEncoding as exc:
+            # A damaged compressed body may be a passing fault (a cut connection): asked again later.
+            return FetchResult(url, None, 200, error=f"body not decoded: {exc}", retryable=True, fetched_at=fetched_at)
         except http.client.IncompleteRead as exc:
             return FetchResult(url, None, None, error=f"truncated body ({len(exc.partial)} bytes read)", retryable=True, fetched_at=fetched_at)
         except (TimeoutError, socket.timeout):

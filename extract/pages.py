@@ -13,8 +13,9 @@ needed; the reading goes, on lxml's tree (the hot path: libxml2 builds it in C):
    not only <p>) that read as prose, i.e. long enough and not mostly links.
 4. From <body> down, the reading descends into a child while that child holds nearly all the
    prose; where the prose is spread over several children, that element is the article. Prose
-   siblings next to it (a lead paragraph beside the body's div) join it, so that an article
-   spanning sibling blocks is kept whole.
+   siblings before it (a lead paragraph beside the body's div) join it, so that an article
+   spanning sibling blocks is kept whole; after it, only more bare <p>s do (what follows the
+   article's block is an author box, a newsletter prompt, other articles' teasers).
 5. Inside the article, link lists, captions, share prompts and "read also" lines go by rule;
    data tables become one sentence per row with their column units; the text is read block by
    block, one paragraph per block or <br> line.
@@ -99,6 +100,8 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 # A run of inline text is prose when it has this many characters outside links.
 _PROSE_CHARS = 40
+# A link holding blocks (a teaser card) has at most this much text.
+_CARD_CHARS = 1500
 # The reading descends into a child holding at least this share of its parent's prose.
 _DESCEND_SHARE = 0.8
 
@@ -144,6 +147,45 @@ _CREDIT_LINE = re.compile(
     r"abbildung|abb\.|figure|fig\.|hình)\s*(?:\d+\s*)?[:©]|©|\(c\)\s)",
     re.I,
 )
+# The head of what follows an article on its own page: other articles, a newsletter, a call to
+# share or follow. Such a short line in the article's second half ends it.
+_TAIL_HEADS = (
+    # English
+    "related", "read (?:more|also|next)", "more (?:from|on|stories|news|articles|to read)", "you (?:may|might) also",
+    "recommended", "most (?:read|popular|viewed)", "trending", "latest (?:news|stories|articles)", "top stories",
+    "further reading", "also read", "see also", "(?:sign up|subscribe)(?: to| for| now)?", "newsletter", "follow us",
+    "share (?:this|the|on)", "never miss", "don't miss", "keep reading", "what to read next", "popular (?:posts|articles)",
+    # German
+    "weitere (?:artikel|beiträge|themen|aktuelle|informationen zum|news|meldungen|tipps|tourentipps|homestorys)",
+    "mehr (?:zum thema|themen|artikel|news|dazu)", "lesen sie (?:auch|mehr)", "auch interessant", "das könnte",
+    "(?:das|dieses) thema könnte", "sie könnten auch", "empfehlungen", "meistgelesen", "die meistgelesenen", "aktuellste",
+    "neueste (?:artikel|beiträge)", "top[- ]themen", "ähnliche (?:artikel|beiträge)", "verwandte", "newsletter",
+    "abonnieren", "jetzt abonnieren", "folgen sie uns", "teilen sie", "möchten sie (?:den|diesen) artikel",
+    "(?:dieser )?artikel gefällt", "artikel gefallen", "lust auf mehr", "entdecke weitere", "zum weiterlesen",
+    # Spanish, Portuguese, French, Italian, Polish
+    "te puede interesar", "también te puede", "más noticias", "noticias relacionadas", "síguenos", "siguenos",
+    "suscríbete", "lea también", "lee también", "leia também", "veja também", "à lire aussi", "lire aussi",
+    "articles liés", "sur le même sujet", "dans la même rubrique", "leggi anche", "potrebbe interessarti",
+    "czytaj (?:także|też|również)", "zobacz (?:także|też|również)", "polecamy", "zapraszamy",
+    # Vietnamese
+    "tin liên quan", "bài liên quan", "tin cùng chuyên mục", "tin khác", "các tin khác", "tin mới", "xem thêm",
+    "đọc thêm", "tin đọc nhiều", "có thể bạn quan tâm", "bài viết liên quan",
+)
+_TAIL_HEAD = re.compile(r"^[-–—\s*#»›>]*(?:" + "|".join(_TAIL_HEADS) + r")(?![\wà-ỹ])", re.I)
+
+
+def _before_the_tail(paragraphs: list[str]) -> list[str]:
+    """The article up to the head of what follows it (other articles, a newsletter, sharing):
+    a short line that opens such a box, in the second half of the article's text."""
+    total = sum(map(len, paragraphs))
+    seen = 0
+    for i, text in enumerate(paragraphs):
+        if seen >= total / 2 and len(text) <= 100 and _TAIL_HEAD.match(text):
+            return paragraphs[:i]
+        seen += len(text)
+    return paragraphs
+
+
 _READ_ALSO = re.compile(r"^(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|read more|read also|see also|related)\s*[:»›>-]", re.I)
 _WS = re.compile(r"\s+")
 
@@ -230,6 +272,34 @@ def _lost_body(root: etree._Element, html: str) -> bool:
     markup = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", " ", html)
     markup_text = len(_WS.sub(" ", markup))
     return markup_text > 4 * tree_text + 2000
+
+
+def _unhide_content(root: etree._Element) -> None:
+    """Content that a page keeps out of its tree until scripts run, read as part of the page: a
+    <noscript> holding a page's worth of text (the whole site for readers without JavaScript),
+    and HTML kept in a <script type="text/template"> for a script to insert (Blogger's posts)."""
+    for el in list(root.iter("noscript")):
+        if len(el.text_content()) >= _NOSCRIPT_TEXT:
+            el.tag = "div"
+    for el in list(root.iter("script")):
+        text = el.text or ""
+        if (el.get("type") or "").strip().lower() not in _TEMPLATE_TYPES or not _BLOCK_MARKUP.search(text):
+            continue
+        try:
+            block = lxml_html.fragment_fromstring(text, create_parent="div")
+        except (etree.ParserError, ValueError):
+            continue
+        parent = el.getparent()
+        if parent is not None:
+            block.tail = el.tail
+            parent.replace(el, block)
+
+
+# A <noscript> with this much text is content; the usual one is a tracking pixel or a line that
+# asks for JavaScript.
+_NOSCRIPT_TEXT = 1000
+_TEMPLATE_TYPES = frozenset(("text/template", "text/html", "text/x-template"))
+_BLOCK_MARKUP = re.compile(r"<(?:p|br|div|h[1-6]|ul|ol|table|blockquote)\b", re.I)
 
 
 def _remove(el: etree._Element) -> None:
@@ -332,6 +402,13 @@ def _run_prose(chars: int, links: int) -> int:
 def _measure(elements: list[etree._Element]) -> dict[etree._Element, _Stats]:
     """One bottom-up pass (children before parents: document order reversed)."""
     stats: dict[etree._Element, _Stats] = {}
+    # Text anywhere inside a link is link text, blocks in it too: a teaser card is an <a> around
+    # a heading and a paragraph, and its paragraph is no prose of the page. A link longer than
+    # any card is an <a> left open by broken markup, around text that is not its own.
+    linked = set()
+    for a in (el for el in elements if el.tag == "a"):
+        if a not in linked and (not len(a) or len(a.text_content()) <= _CARD_CHARS):
+            linked.update(a.iter())
     for el in reversed(elements):
         s = _Stats()
         text = el.text
@@ -353,7 +430,7 @@ def _measure(elements: list[etree._Element]) -> dict[etree._Element, _Stats]:
                 s.chars += n
                 s.run += n
         tag = el.tag
-        if tag == "a":
+        if el in linked:
             s.links = s.chars
             s.run_links = s.run
         if tag in _BLOCK_TAGS or tag == "br":
@@ -461,7 +538,8 @@ def _dateline_near(pieces: list[str], at: int, after: int = 40, before: int = 10
 
 def _choose_body(body: etree._Element, stats: dict[etree._Element, _Stats]) -> list[etree._Element]:
     """The article: from <body>, descend while one child holds nearly all the prose; then take in
-    the prose siblings next to it (two levels up), so that split articles stay whole."""
+    the prose siblings before it (a lead, a headline block) and, for an article of bare <p>s, the
+    paragraphs after it, so that split articles stay whole."""
     node = body
     while True:
         children = [c for c in node if c in stats]
@@ -496,10 +574,13 @@ def _choose_body(body: etree._Element, stats: dict[etree._Element, _Stats]) -> l
             else:
                 before += waiting + [sibling]
                 waiting = []
+        # After it, only more paragraphs of an article written as bare <p>s join: a block after
+        # the article's own block is, on real pages, nearly always something else (the author's
+        # box, a newsletter prompt, a contact box, teasers of other articles).
         hi = at
         i = at + 1
         while i < len(siblings) and (kind := _kind(stats[siblings[i]])) != "stop":
-            if kind == "prose":
+            if kind == "prose" and siblings[i].tag == anchor.tag == "p":
                 hi = i
             i += 1
         chosen = before[::-1] + chosen + siblings[at + 1 : hi + 1]
@@ -679,6 +760,7 @@ def parse_article(html: str | bytes) -> Article:
                 break
     author = meta.get("author") or meta.get("article:author")
 
+    _unhide_content(root)
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)  # their tails are text of the parent
     body = root.find("body")
     if body is None:
@@ -713,8 +795,7 @@ def parse_article(html: str | bytes) -> Article:
 
     paragraphs: list[str] = []
     size = 0
-    for text in lines:
-        text = normalize_text(text)
+    for text in _before_the_tail([normalize_text(line) for line in lines]):
         if text in titles or _DATELINE.fullmatch(text.strip(" |")) or _FURNITURE_LINE.match(text):
             continue
         if len(text) < 200 and (_READ_ALSO.match(text) or _CREDIT_LINE.match(text)):

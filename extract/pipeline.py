@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 import json
 import logging
 import os
@@ -27,13 +29,13 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from extract import areas
-from extract.archive import FetchRecord, RawArchive, write_atomic
+from extract import areas, corrections
+from extract.archive import ArchiveWriter, FetchRecord, RawArchive, write_atomic
 from extract.contract import EXTRACTOR_VERSION
 from extract.fetch import HttpClient, decode_html
 from extract.reading import read_page
 from extract.settings import Settings
-from extract.sources import Source, discover, load_sources, page_key
+from extract.sources import Source, discover, load_sources, page_key, site_host
 
 log = logging.getLogger(__name__)
 
@@ -78,54 +80,95 @@ def _should_fetch(key: str, latest: dict[str, FetchRecord], failures: dict[str, 
 LAST_SCRAPE_FILE = "last_scrape.json"
 
 
-def scrape(settings: Settings, client: HttpClient | None = None, only: list[str] | None = None) -> ScrapeResult:
-    """Discover the article URLs of every source (or of the sources named in `only`) and fetch
-    the ones not yet archived."""
-    archive = RawArchive(settings.raw_dir)
-    client = client or HttpClient(settings)
-    result = ScrapeResult(new_run_id())
-    # One pass over the fetch log: each page's newest record and its count of passing failures.
-    latest: dict[str, FetchRecord] = {}
-    failures: dict[str, int] = {}
-    for record in archive.records():
-        latest[record.key] = record
+@dataclass
+class FetchHistory:
+    """What the fetch log says of every page: its newest record and its count of passing failures.
+    Shared by the workers of a run, which claim each page before fetching it (under the lock), so
+    that two sources listing one page fetch it once."""
+
+    latest: dict[str, FetchRecord] = field(default_factory=dict)
+    failures: dict[str, int] = field(default_factory=dict)
+    claimed: set[str] = field(default_factory=set)  # keys taken by a worker of this run
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def read(cls, archive: RawArchive) -> "FetchHistory":
+        history = cls()
+        for record in archive.records():
+            history.add(record)
+        return history
+
+    def add(self, record: FetchRecord) -> None:
+        self.latest[record.key] = record
         if not record.ok and record.retryable:
-            failures[record.key] = failures.get(record.key, 0) + 1
-    records: list[FetchRecord] = []
+            self.failures[record.key] = self.failures.get(record.key, 0) + 1
+
+    def should_fetch(self, key: str) -> bool:
+        return _should_fetch(key, self.latest, self.failures)
+
+    def claim(self, key: str) -> bool:
+        """Take a page for this worker: False when it is archived or another worker has it."""
+        with self.lock:
+            if key in self.claimed or not self.should_fetch(key):
+                return False
+            self.claimed.add(key)
+            return True
+
+
+def select_sources(settings: Settings, only: list[str] | None = None) -> list[Source]:
     sources = load_sources(settings.sources_file)
     if only:
         unknown = sorted(set(only) - {s.name for s in sources})
         if unknown:
             raise ValueError(f"unknown source(s) {', '.join(unknown)}; sources in {settings.sources_file}: {', '.join(s.name for s in sources)}")
         sources = [s for s in sources if s.name in only]
+    return sources
+
+
+def host_groups(sources: list[Source]) -> list[list[Source]]:
+    """The sources by the host of their homepage, in registry order: one group is scraped by one
+    worker (and is one task of the scrape DAG), so that a host shared by several sources (the demo
+    site's) still gets one request at a time and its pause, even across processes."""
+    groups: dict[str, list[Source]] = {}
+    for source in sources:
+        groups.setdefault(site_host(urllib.parse.urlsplit(source.homepage).netloc), []).append(source)
+    return list(groups.values())
+
+
+def scrape(settings: Settings, client: HttpClient | None = None, only: list[str] | None = None) -> ScrapeResult:
+    """Discover the article URLs of every source (or of the sources named in `only`) and fetch
+    the ones not yet archived.
+
+    Hosts are scraped at once by a bounded pool (settings.scrape_workers), each host by one worker
+    with its own pause and Crawl-delay (the client's per-host lock keeps them even so). Every page
+    is appended to the archive and the fetch log as it is fetched (ArchiveWriter): a kill loses at
+    most the pages in flight, and a re-run fetches nothing already archived."""
+    archive = RawArchive(settings.raw_dir)
+    client = client or HttpClient(settings)
+    result = ScrapeResult(new_run_id())
+    history = FetchHistory.read(archive)
+    sources = select_sources(settings, only)
     result.sources = len(sources)
     validators = archive.validators()
-    for source in sources:
-        found = discover(source, client, settings.max_listing_pages, validators)
-        for error in found.errors:
-            log.error("source %s: %s", source.name, error)
-        result.errors.extend(f"{source.name}: {e}" for e in found.errors)
-        result.discovered += len(found.urls)
-        result.sources_reached += bool(found.urls or not found.errors)
-        todo = [u for u in found.urls if _should_fetch(page_key(source, u), latest, failures)]
-        result.skipped_known += len(found.urls) - len(todo)
-        # Pages that failed for a passing reason are asked for again even when their feed is
-        # unchanged (a 304 lists nothing): the fetch log remembers them.
-        retry = [r.url for r in latest.values() if r.source == source.name and not r.ok and r.url not in todo
-                 and _should_fetch(r.key, latest, failures) and page_key(source, r.url) == r.key]
-        todo += retry
-        log.info("source %s: %d article URLs found, %d to fetch", source.name, len(found.urls), len(todo))
-        for i, url in enumerate(todo[: settings.max_pages_per_source], 1):
-            record = _fetch_article(client, archive, result.run_id, source, url)
-            records.append(record)
-            if record.ok:
-                result.new_pages += 1
-                log.info("[%d/%d] fetched %s", i, len(todo), url)
-            else:
-                result.failed += 1
-                result.errors.append(f"{url}: {record.error}")
-                log.error("[%d/%d] %s: %s%s", i, len(todo), url, record.error, " (will retry)" if record.retryable else "")
-    archive.write_log(result.run_id, records)
+    groups = host_groups(sources)
+    with archive.writer(result.run_id) as writer:
+
+        def run_group(group: list[Source]) -> list[ScrapeResult]:
+            return [_scrape_source(settings, client, writer, history, validators, source) for source in group]
+
+        workers = max(1, min(settings.scrape_workers, len(groups)))
+        if workers == 1:
+            partials = [run_group(g) for g in groups]
+        else:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scrape") as pool:
+                partials = list(pool.map(run_group, groups))
+    for partial in (p for group in partials for p in group):
+        result.sources_reached += partial.sources_reached
+        result.discovered += partial.discovered
+        result.new_pages += partial.new_pages
+        result.failed += partial.failed
+        result.skipped_known += partial.skipped_known
+        result.errors.extend(partial.errors)
     archive.save_validators(validators)
     if result.sources_reached:
         # When a scrape last reached its sources, beside the raw archive (which only ever grows by
@@ -136,9 +179,60 @@ def scrape(settings: Settings, client: HttpClient | None = None, only: list[str]
     return result
 
 
-def _fetch_article(client: HttpClient, archive: RawArchive, run_id: str, source: Source, url: str) -> FetchRecord:
+def _scrape_source(settings: Settings, client: HttpClient, writer: ArchiveWriter, history: FetchHistory,
+                   validators: dict[str, dict], source: Source) -> ScrapeResult:
+    """One source: discover, then fetch its new pages (at most max_pages_per_source). An unexpected
+    error ends this source with a line in the log; the other sources go on."""
+    result = ScrapeResult(writer.run_id)
+    try:
+        found = discover(source, client, settings.max_listing_pages, validators)
+    except Exception as exc:  # noqa: BLE001 - one broken source must not stop the others
+        log.exception("source %s: discovery failed", source.name)
+        result.errors.append(f"{source.name}: {exc.__class__.__name__}: {exc}")
+        return result
+    for error in found.errors:
+        log.error("source %s: %s", source.name, error)
+    result.errors.extend(f"{source.name}: {e}" for e in found.errors)
+    result.discovered += len(found.urls)
+    result.sources_reached += bool(found.urls or not found.errors)
+    todo = [u for u in found.urls if history.should_fetch(page_key(source, u))]
+    result.skipped_known += len(found.urls) - len(todo)
+    # Pages that failed for a passing reason are asked for again even when their feed is
+    # unchanged (a 304 lists nothing): the fetch log remembers them.
+    retry = [r.url for r in list(history.latest.values()) if r.source == source.name and not r.ok and r.url not in todo
+             and history.should_fetch(r.key) and page_key(source, r.url) == r.key]
+    todo += retry
+    log.info("source %s: %d article URLs found, %d to fetch", source.name, len(found.urls), len(todo))
+    fetched = 0
+    for url in todo:
+        if fetched >= settings.max_pages_per_source:
+            break
+        if not history.claim(page_key(source, url)):
+            continue  # listed by another source of this run too, and taken there
+        fetched += 1
+        try:
+            record = _fetch_article(client, writer, writer.run_id, source, url)
+        except Exception as exc:  # noqa: BLE001 - e.g. a full disk: this source stops, with its reason
+            log.exception("source %s: %s", source.name, url)
+            result.errors.append(f"{url}: {exc.__class__.__name__}: {exc}")
+            break
+        if record.ok:
+            result.new_pages += 1
+            log.info("[%d/%d] %s: fetched %s", fetched, len(todo), source.name, url)
+        else:
+            result.failed += 1
+            result.errors.append(f"{url}: {record.error}")
+            log.error("[%d/%d] %s: %s%s", fetched, len(todo), url, record.error, " (will retry)" if record.retryable else "")
+    return result
+
+
+def _fetch_article(client: HttpClient, writer: "ArchiveWriter | RawArchive", run_id: str, source: Source, url: str) -> FetchRecord:
+    """Fetch one article page and append it, with its fetch record, to the run's archive files."""
+    if isinstance(writer, RawArchive):
+        with writer.writer(run_id) as own:
+            return _fetch_article(client, own, run_id, source, url)
     fetched = client.get(url)
-    error, retryable, sha = fetched.error, fetched.retryable, None
+    error, retryable, body = fetched.error, fetched.retryable, None
     content_type = fetched.headers.get("content-type")
     if fetched.ok:
         if content_type and not any(t in content_type.lower() for t in ("html", "xml", "text/plain")):
@@ -146,14 +240,20 @@ def _fetch_article(client: HttpClient, archive: RawArchive, run_id: str, source:
         elif not fetched.body.strip():
             error, retryable = "empty body", True
         else:
-            sha = archive.store(fetched.body)
-    return FetchRecord(
+            body = fetched.body
+    record = FetchRecord(
         run_id=run_id, source=source.name, kind="article", key=page_key(source, url), url=url, final_url=fetched.final_url,
-        status=fetched.status, fetched_at=fetched.fetched_at, sha256=sha, error=error,
+        status=fetched.status, fetched_at=fetched.fetched_at, sha256=None, error=error,
         retryable=retryable, etag=fetched.headers.get("etag"),
         last_modified=fetched.headers.get("last-modified"), content_type=content_type,
         bytes=len(fetched.body) if fetched.body is not None else None, province=source.province,
     )
+    return writer.add(record, body, status_line=f"{fetched.status} OK" if body is not None else None,
+                      headers=fetched.headers, warc_date=_warc_date(fetched.fetched_at))
+
+
+def _warc_date(iso: str) -> str | None:
+    return iso.replace("+00:00", "Z") if iso else None
 
 
 # ---------------------------------------------------------------- extract
@@ -269,7 +369,7 @@ def extract_pending(settings: Settings, force: bool = False) -> ExtractResult:
             continue
         gazetteer = gazetteer or areas.Gazetteer.load()
         try:
-            staged = build_staged_article(record, archive.read(record.sha256), gazetteer, registry)
+            staged = build_staged_article(record, archive.read(record), gazetteer, registry)
         except Exception as exc:  # one bad page must not stop the run; it is logged with its URL
             log.exception("extract failed for %s", record.url)
             result.errors.append(f"{record.url}: {exc.__class__.__name__}: {exc}")
@@ -453,6 +553,8 @@ def build_warehouse(settings: Settings, full_refresh: bool = False) -> dict:
     if not staged_batches(settings):
         raise RuntimeError(f"nothing to build: no staged batches in {batches_dir(settings)} (run the extract step first)")
     stage_fetch_log(settings)
+    # The reviewers' decisions, checked (a bad row is one error line and is left out), where dbt reads them.
+    checked = corrections.stage_corrections(settings)
     with warehouse_writer_lock(settings):
         marker = settings.home / INCOMPLETE_BUILD_FILE
         if marker.exists() and not full_refresh:
@@ -495,6 +597,7 @@ def build_warehouse(settings: Settings, full_refresh: bool = False) -> dict:
         "full_refresh": full_refresh,
         "seconds": {k: round(v, 1) for k, v in phases.items()},
         "quarantined": quarantined,
+        "corrections": {"decisions": checked["decisions"], "invalid": checked["invalid"], **corrections.build_report(settings)},
         "nodes": nodes,
     }
 

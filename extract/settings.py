@@ -84,6 +84,8 @@ class Settings:
     max_pages_per_source: int
     max_listing_pages: int
     alert_webhook: str | None = None  # failures of DAG tasks are POSTed here as JSON (besides the log)
+    scrape_workers: int = 8  # hosts scraped at once by `asxh scrape` (each host still one request at a time)
+    backfill_requests: int = 200  # sitemaps and listing pages read per backfill run (pages: max_pages_per_source)
     # DuckDB's bounds in the dbt build and the publishing: its memory (it spills to
     # duckdb_tmp/ beyond it) and its worker threads.
     duckdb_memory_limit: str = "4GB"
@@ -132,6 +134,8 @@ class Settings:
             max_pages_per_source=_int(env, "ASXH_MAX_PAGES_PER_SOURCE", 200, 1, 100_000),
             max_listing_pages=_int(env, "ASXH_MAX_LISTING_PAGES", 5, 1, 1_000),
             alert_webhook=_url(env, "ASXH_ALERT_WEBHOOK"),
+            scrape_workers=_int(env, "ASXH_SCRAPE_WORKERS", 8, 1, 64),
+            backfill_requests=_int(env, "ASXH_BACKFILL_REQUESTS", 200, 1, 100_000),
             duckdb_memory_limit=_memory(env, "ASXH_DUCKDB_MEMORY_LIMIT", "4GB"),
             duckdb_threads=_int(env, "ASXH_DUCKDB_THREADS", 2, 1, 256),
         )

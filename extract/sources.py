@@ -2,7 +2,14 @@
 
 A source needs a name and one URL (its homepage). Feeds are found from the homepage's
 <link rel="alternate">, from robots.txt Sitemap: lines, or given; listing pages are followed
-through their pagination. Only links that look like articles of the same site are kept.
+through their pagination.
+
+Every entry of a feed or a sitemap is an article (`is_listed_article`: of the same site, http(s),
+not a media file), whatever its URL looks like (/news/12345.html, ?ItemID=1234); only links
+picked off listing pages must look like articles (`looks_like_article`: a headline slug, or the
+source's `article_pattern`). Feeds are read with feedparser, which reads through stray `&` and
+HTML entities; sitemaps (also gzip-compressed, .xml.gz) with an XML parser that recovers from
+the same faults.
 """
 
 from __future__ import annotations
@@ -13,13 +20,19 @@ import re
 import urllib.parse
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
+import feedparser
 import yaml
 from bs4 import BeautifulSoup
+from lxml import etree
 
-from extract.fetch import HttpClient, decode_html
+from extract.fetch import HttpClient, Site, decode_html, gunzip_capped, site_host
+
+# The sitemap protocol's own limit on one sitemap file, unpacked.
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+_MEDIA = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|bmp|ico|pdf|docx?|xlsx?|pptx?|mp4|m4v|webm|mov|avi|mp3|m4a|wav|ogg|zip|rar|7z|gz|xml|rss|atom|json|css|js)$", re.I)
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +62,14 @@ class Discovery:
     source: str
     urls: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    site: Site | None = None  # the source's hosts as found (its homepage may have moved)
+
+
+def source_site(source: Source) -> Site:
+    """Where the source's requests and redirects may go: its homepage's host, its listed aliases
+    (`domains`) and the hosts of its given feeds and listings."""
+    aliases = [f"http://{d}/" for d in source.domains]
+    return Site.of_homepage(source.homepage, [*aliases, *source.feeds, *source.listings])
 
 
 def _expand(value: str) -> str:
@@ -122,10 +143,7 @@ def canonical_url(url: str) -> str:
     return urllib.parse.urlunsplit((scheme, netloc, path, "&".join(sorted(kept)), ""))
 
 
-def _site_host(netloc: str) -> str:
-    """The host that names a site: lower case, without "www." (most outlets answer on both)."""
-    netloc = netloc.lower()
-    return netloc[4:] if netloc.startswith("www.") else netloc
+_site_host = site_host
 
 
 def page_key(source: Source, url: str) -> str:
@@ -142,18 +160,39 @@ def page_key(source: Source, url: str) -> str:
     return f"{source.name}:{parts.path}" + (f"?{parts.query}" if parts.query else "")
 
 
+def _on_site(parts: urllib.parse.SplitResult, source: Source, site_hosts) -> bool:
+    hosts = {_site_host(urllib.parse.urlsplit(source.homepage).netloc)} | {_site_host(h) for h in site_hosts or ()}
+    hosts |= {_site_host(d) for d in source.domains}
+    return parts.scheme in ("http", "https") and _site_host(parts.netloc) in hosts
+
+
+def is_listed_article(url: str, source: Source, site_hosts: set[str] | None = None) -> bool:
+    """Whether an entry of a feed or sitemap is an article to fetch: a feed lists articles, so any
+    http(s) page of the source's own site will do, except its homepage and listings (a sitemap
+    lists those too) and media files."""
+    parts = urllib.parse.urlsplit(url)
+    if not _on_site(parts, source, site_hosts):
+        return False
+    if parts.path in ("", "/") and not parts.query:
+        return False
+    own_pages = {urllib.parse.urlsplit(canonical_url(u))[2:4] for u in (source.homepage, *source.listings)}
+    if urllib.parse.urlsplit(canonical_url(url))[2:4] in own_pages:
+        return False
+    return not _MEDIA.search(parts.path.rstrip("/").rsplit("/", 1)[-1])
+
+
 def looks_like_article(url: str, source: Source, site_hosts: set[str] | None = None) -> bool:
-    """Whether a link is an article of this source: on the source's site and with a headline slug.
+    """Whether a link of a listing page is an article of this source: on the source's site and
+    with a headline slug (or matching the source's `article_pattern`).
 
     `site_hosts` are the hosts of the site besides the homepage's (where the homepage redirects
     to, e.g. a merged newspaper's new domain); "www." is ignored.
     """
+    parts = urllib.parse.urlsplit(url)
+    if not _on_site(parts, source, site_hosts):
+        return False
     if source.article_pattern:
         return re.search(source.article_pattern, url) is not None
-    parts = urllib.parse.urlsplit(url)
-    hosts = {_site_host(urllib.parse.urlsplit(source.homepage).netloc)} | {_site_host(h) for h in site_hosts or ()}
-    if parts.scheme not in ("http", "https") or _site_host(parts.netloc) not in hosts:
-        return False
     last = parts.path.rstrip("/").rsplit("/", 1)[-1]
     if re.search(r"(?:^|[-_/])(?:trang|page|p)[-_]?\d+(?:\.html?)?$", last, re.I):
         return False  # a pagination page
@@ -163,56 +202,110 @@ def looks_like_article(url: str, source: Source, site_hosts: set[str] | None = N
     return last.count("-") >= 3
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+_SITEMAP_ROOT = re.compile(r"<(?:[\w.-]+:)?(urlset|sitemapindex)[\s>]")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def _as_text(xml_text: str | bytes) -> str:
+    return decode_html(xml_text) if isinstance(xml_text, bytes) else xml_text
+
+
+def is_sitemap(xml_text: str | bytes) -> bool:
+    return _SITEMAP_ROOT.search(_as_text(xml_text)[:4096]) is not None
 
 
 def _parse_xml(xml_text: str | bytes) -> ET.Element:
-    # Text is parsed as text: encoding it to UTF-8 bytes would let an <?xml encoding="..."?>
-    # declaration of another charset re-decode it into mojibake.
+    """A sitemap's root element. Text is parsed as text (an <?xml encoding="..."?> declaration of
+    another charset must not re-decode it); a sitemap with a stray `&` or an HTML entity is read
+    by lxml's recovering parser rather than lost whole."""
+    text = _as_text(xml_text)
     try:
-        return ET.fromstring(xml_text)
+        return ET.fromstring(text)
     except ET.ParseError as exc:
-        raise ValueError(f"not a well-formed feed: {exc}") from exc
+        strict_error = exc
+    body = _XML_DECLARATION.sub("", text, count=1).encode("utf-8")
+    root = etree.fromstring(body, etree.XMLParser(recover=True, encoding="utf-8", resolve_entities=False, no_network=True))
+    if root is None or _local(root.tag) not in ("urlset", "sitemapindex"):
+        raise ValueError(f"not a well-formed feed: {strict_error}")
+    return root
+
+
+def _lastmod(text: str | None) -> date | None:
+    """A sitemap <lastmod> (W3C datetime: a day, or a day and time with a zone) as a day."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            return None
+
+
+def sitemap_entries(xml_text: str | bytes) -> list[tuple[str, date | None]]:
+    """(loc, lastmod) of each <url> of a sitemap, or of each <sitemap> of a sitemap index."""
+    root = _parse_xml(xml_text)
+    out = []
+    for el in root:
+        if _local(el.tag) not in ("url", "sitemap"):
+            continue
+        loc = next((c.text.strip() for c in el if _local(c.tag) == "loc" and (c.text or "").strip()), None)
+        if loc:
+            out.append((loc, _lastmod(next((c.text for c in el if _local(c.tag) == "lastmod"), None))))
+    return out
+
+
+def _read_feed(xml_text: str | bytes):
+    """A feed read by feedparser; ValueError when it is no feed at all."""
+    text = _as_text(xml_text)
+    # Given as text: the declaration's charset is dropped and UTF-8 said, so nothing is decoded twice.
+    body = _XML_DECLARATION.sub("", text, count=1).encode("utf-8")
+    parsed = feedparser.parse(body, response_headers={"content-type": "application/xml; charset=utf-8"})
+    if not parsed.get("version") and not parsed.entries:
+        reason = parsed.get("bozo_exception") or "no RSS or Atom feed found"
+        raise ValueError(f"not a well-formed feed: {reason}")
+    return parsed
 
 
 def parse_feed(xml_text: str | bytes) -> list[str]:
-    """Links of an RSS 2.0 or Atom feed, or of an XML sitemap (including news sitemaps).
+    """Links of an RSS or Atom feed (feedparser), or of an XML sitemap (including news sitemaps).
 
     For a sitemap index these are the child sitemaps (see sitemap_children).
     """
-    root = _parse_xml(xml_text)
-    links: list[str] = []
-    for el in root.iter():
-        tag = _local(el.tag)
-        if tag == "item":
-            link = next((c for c in el if _local(c.tag) == "link" and (c.text or "").strip()), None)
-            guid = next((c for c in el if _local(c.tag) == "guid"), None)
-            if link is not None:
-                links.append(link.text.strip())
-            elif guid is not None and guid.get("isPermaLink", "true") != "false" and (guid.text or "").strip().startswith("http"):
-                links.append(guid.text.strip())  # some feeds put the article URL only in <guid>
-        elif tag == "entry":
-            for c in el:
-                if _local(c.tag) == "link" and c.get("rel", "alternate") == "alternate" and c.get("href"):
-                    links.append(c.get("href"))
-        elif tag in ("url", "sitemap"):
-            loc = next((c for c in el if _local(c.tag) == "loc"), None)
-            if loc is not None and (loc.text or "").strip():
-                links.append(loc.text.strip())
+    if is_sitemap(xml_text):
+        return [loc for loc, _ in sitemap_entries(xml_text)]
+    links = []
+    for entry in _read_feed(xml_text).entries:
+        # feedparser gives an item's <link>, an Atom entry's rel="alternate" link, or a permalink
+        # <guid> when the item has no <link> (some feeds put the article URL only there).
+        link = (entry.get("link") or "").strip()
+        if link:
+            links.append(link)
     return links
 
 
 def sitemap_children(xml_text: str | bytes) -> list[str]:
     """The sitemaps listed by a sitemap index (<sitemapindex><sitemap><loc>); [] for anything else."""
+    if not is_sitemap(xml_text):
+        return []
     root = _parse_xml(xml_text)
     if _local(root.tag) != "sitemapindex":
         return []
-    return [
-        loc.text.strip()
-        for el in root if _local(el.tag) == "sitemap"
-        for loc in el if _local(loc.tag) == "loc" and (loc.text or "").strip()
-    ]
+    return [loc for loc, _ in sitemap_entries(xml_text)]
+
+
+def validate_feed(xml_text: str) -> None:
+    """Raises ValueError when the text is neither a sitemap nor a feed."""
+    if is_sitemap(xml_text):
+        _parse_xml(xml_text)
+    else:
+        _read_feed(xml_text)
 
 
 def feed_links_in_html(html: str, base: str) -> list[str]:
@@ -254,13 +347,16 @@ def discover(
     a 304 and brings nothing new.
     """
     validators = validators if validators is not None else {}
-    found = Discovery(source.name)
+    found = Discovery(source.name, site=source_site(source))
+    client.add_site(found.site)
     seen: set[str] = set()
-    site_hosts: set[str] = set()
+    site_hosts: set[str] = set(found.site.hosts)
 
-    def add(url: str) -> None:
+    def add(url: str, listed: bool = False) -> None:
         url = canonical_url(url)
-        if url not in seen and looks_like_article(url, source, site_hosts):
+        if url in seen:
+            return
+        if is_listed_article(url, source, site_hosts) if listed else looks_like_article(url, source, site_hosts):
             seen.add(url)
             found.urls.append(url)
 
@@ -270,8 +366,10 @@ def discover(
         homepage_html = decode_html(home.body, home.headers.get("content-type"))
         if home.final_url:
             # The homepage may redirect (to https, to www., to a merged newspaper's new domain):
-            # the links found there are the site's own.
+            # the links found there are the site's own, and so are redirects to that host.
             site_hosts.add(urllib.parse.urlsplit(home.final_url).netloc)
+            found.site = found.site.with_host(home.final_url)
+            client.add_site(found.site)
     else:
         found.errors.append(f"{source.homepage}: {home.error}")
 
@@ -293,12 +391,12 @@ def discover(
             child_sitemaps.extend(sorted(children, key=lambda u: "news" not in u.lower()))
             continue
         for link in parse_feed(text):
-            add(link)
+            add(link, listed=True)
     for sitemap in child_sitemaps[:max_listing_pages]:
         text = _fetch_feed(sitemap, client, found, validators)
         if text is not None and not sitemap_children(text):  # one level of index is enough
             for link in parse_feed(text):
-                add(link)
+                add(link, listed=True)
 
     listings = list(source.listings) or ([source.homepage] if homepage_html else [])
     visited: set[str] = set()  # listing pages fetched, so that two listings sharing pages fetch them once
@@ -333,19 +431,32 @@ def _conditional_get(client: HttpClient, url: str, validators: dict[str, dict]):
     return result
 
 
-def _fetch_feed(url: str, client: HttpClient, found: Discovery, validators: dict[str, dict]) -> str | None:
-    """A feed's or sitemap's text, checked to be well-formed XML; None when it is unchanged since
-    the last run, or (with the error noted) when it cannot be had."""
-    result = _conditional_get(client, url, validators)
+def feed_text(body: bytes, content_type: str | None = None) -> str:
+    """A feed's or sitemap's text: a gzip file (sitemap.xml.gz) unpacked first, within the sitemap
+    protocol's size limit (ValueError beyond it)."""
+    if body[:2] == b"\x1f\x8b":
+        body = gunzip_capped(body, SITEMAP_MAX_BYTES)
+        content_type = None  # the gzip file's type says nothing of the text's charset
+    return decode_html(body, content_type)
+
+
+def fetch_feed(url: str, client: HttpClient, errors: list[str], validators: dict[str, dict] | None = None) -> str | None:
+    """A feed's or sitemap's text, checked to be a feed or sitemap; None when it is unchanged since
+    the last run, or (with the error noted in `errors`) when it cannot be had."""
+    result = _conditional_get(client, url, validators if validators is not None else {})
     if result.not_modified:
         return None
     if not result.ok:
-        found.errors.append(f"{url}: {result.error}")
+        errors.append(f"{url}: {result.error}")
         return None
-    text = decode_html(result.body, result.headers.get("content-type"))
     try:
-        _parse_xml(text)
+        text = feed_text(result.body, result.headers.get("content-type"))
+        validate_feed(text)
     except ValueError as exc:
-        found.errors.append(f"{url}: {exc}")
+        errors.append(f"{url}: {exc}")
         return None
     return text
+
+
+def _fetch_feed(url: str, client: HttpClient, found: Discovery, validators: dict[str, dict]) -> str | None:
+    return fetch_feed(url, client, found.errors, validators)

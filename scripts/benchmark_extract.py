@@ -2,13 +2,17 @@
 and MB/s for HTML -> article, HTML -> facts and text -> facts, and a 5 MB page through
 `asxh process`. Prints numbers; asserts nothing.
 
-    .venv/bin/pip install -e '.[bench]'        # trafilatura, for the comparison only
-    .venv/bin/python scripts/benchmark_extract.py [--repeat N] [--pages DIR ...]
+trafilatura is never a dependency of the project: it runs in a venv of its own, given with
+--trafilatura-python (a child process that times itself on the same decoded pages):
+
+    python3.12 -m venv ../bench-venv && ../bench-venv/bin/pip install --only-binary :all: trafilatura==2.3.1
+    .venv/bin/python scripts/benchmark_extract.py --trafilatura-python ../bench-venv/bin/python \\
+        [--repeat N] [--pages DIR ...]
 
 The pages are the repo's own: the demo site's articles and the dev set poured into the three
 page layouts of tests/fixtures/layouts (all Vietnamese); --pages adds the *.html of any folder
-(for HTML -> article only, since such pages need not be Vietnamese). Times are CPU times of
-this process, pinned to one core, so that other work on the machine does not count.
+(for HTML -> article only, since such pages need not be Vietnamese). Times are CPU times (of this
+process, and of trafilatura's own), pinned to one core, so that other work on the machine does not count.
 """
 
 from __future__ import annotations
@@ -66,6 +70,34 @@ def _layout_pages() -> list[bytes]:
     return pages
 
 
+# Run by --trafilatura-python: trafilatura on the pages named on stdin (decoded text, UTF-8),
+# `repeat` times; prints its version and the CPU seconds.
+_TRAFILATURA_WORKER = """
+import sys, time, trafilatura
+repeat = int(sys.argv[1])
+pages = [open(p, encoding="utf-8").read() for p in sys.stdin.read().split("\\n") if p]
+started = time.process_time()
+for _ in range(repeat):
+    for page in pages:
+        trafilatura.extract(page)
+print(trafilatura.__version__, time.process_time() - started)
+"""
+
+
+def _trafilatura_seconds(python: str, pages: list[bytes], repeat: int) -> tuple[str, float]:
+    """trafilatura's version and CPU seconds on the pages, in its own interpreter (one core)."""
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for i, page in enumerate(pages):
+            path = Path(folder) / f"{i}.html"
+            path.write_text(decode_html(page), encoding="utf-8")  # the same decoded text ours gets
+            paths.append(str(path))
+        done = subprocess.run([python, "-c", _TRAFILATURA_WORKER, str(repeat)], input="\n".join(paths),
+                              capture_output=True, text=True, check=True)
+    version, seconds = done.stdout.split()[-2:]
+    return version, float(seconds)
+
+
 def _big_page(paragraphs: list[str], size: int) -> bytes:
     """A page of `size` bytes made of the demo site's own paragraphs, over and over."""
     body, total, i = [], 0, 0
@@ -94,14 +126,10 @@ def _process_big_page(page: bytes) -> tuple[float, dict]:
         started = time.monotonic()
         subprocess.run([sys.executable, "-m", "extract.cli", "process"], env=env, check=True, capture_output=True)
         seconds = time.monotonic() - started
-        from dataclasses import replace
-
         from extract.pipeline import staged_articles
         from extract.settings import Settings
 
-        # The article as the extract step staged it (one row of the run's Parquet batch).
-        staged = next(iter(staged_articles(replace(Settings.from_env({}), home=Path(home))).values()))
-        return seconds, staged
+        return seconds, next(iter(staged_articles(Settings.from_env(env)).values()))
 
 
 def main() -> None:
@@ -109,6 +137,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pages", action="append", default=[], help="a folder of *.html pages to add (HTML -> article)")
     parser.add_argument("--big", type=int, default=5_000_000, help="bytes of the long page sent through asxh process")
+    parser.add_argument("--trafilatura-python", help="a Python that has trafilatura (its own venv), for the comparison")
     args = parser.parse_args()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
 
@@ -150,16 +179,21 @@ def main() -> None:
     for label, pages in sets:
         ours_s, _ = _cpu(html_to_article, pages, args.repeat)
         ours, _ = _row(f"HTML -> article, ours: {label}", pages, ours_s, args.repeat)
-        if trafilatura is not None:
+        theirs = None
+        if args.trafilatura_python:
+            version, theirs_s = _trafilatura_seconds(args.trafilatura_python, pages, args.repeat)
+            theirs, _ = _row(f"HTML -> article, trafilatura {version}", pages, theirs_s, args.repeat)
+        elif trafilatura is not None:
             theirs_s, _ = _cpu(trafilatura_article, pages, args.repeat)
             theirs, _ = _row(f"HTML -> article, trafilatura {trafilatura.__version__}", pages, theirs_s, args.repeat)
+        if theirs:
             print(f"| {'  ratio ours / trafilatura':<44} |       | {ours / theirs:>8.2f}x |        |         |")
     seconds, facts = _cpu(html_to_facts, vietnamese, args.repeat)
     _row("HTML -> facts, ours: Vietnamese pages", vietnamese, seconds, args.repeat, str(facts))
     seconds, facts = _cpu(text_to_facts, texts, args.repeat)
     _row("text -> facts, ours: dev set + seed texts", texts, seconds, args.repeat, str(facts))
-    if trafilatura is None:
-        print("\n(trafilatura is not installed: pip install -e '.[bench]' for the comparison)")
+    if trafilatura is None and not args.trafilatura_python:
+        print("\n(no trafilatura: give --trafilatura-python, a Python of a venv that has it, for the comparison)")
 
     paragraphs = [p for page in demo for p in parse_article(decode_html(page)).paragraphs]
     big = _big_page(paragraphs, args.big)

@@ -92,3 +92,52 @@ def warehouse_home_copy(built_warehouse, tmp_path):
     home = tmp_path / "asxh-home"
     shutil.copytree(built_warehouse.home, home)
     return dataclasses.replace(built_warehouse, home=home)
+
+
+# ---------------------------------------------------------------- the demo site's warehouse
+# Scraped from the demo news site (served on loopback for the scrape only), extracted and built
+# once per session: the analyses and the review tests read it; tests that change it work on a
+# copy of its ASXH_HOME (`demo_home_copy`), whose raw archive allows `asxh reextract`.
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory):
+    """{"settings", "base_url", "timings"} of a warehouse built from the demo site. Read it,
+    never write it."""
+    import time
+
+    from extract.demo_site import DemoSite
+    from extract.pipeline import build_warehouse, extract_pending, scrape
+    from extract.settings import Settings
+
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    home = tmp_path_factory.mktemp("asxh-demo-home")
+    with pytest.MonkeyPatch.context() as mp, DemoSite() as site:
+        mp.setenv("ASXH_SOURCES", str(REPO / "sources" / "demo.yaml"))
+        mp.setenv("ASXH_DEMO_BASE_URL", site.base_url)
+        mp.setenv("ASXH_REQUEST_DELAY", "0")
+        mp.setenv("ASXH_HOME", str(home))
+        settings = Settings.from_env()
+        scraped = scrape(settings)
+        timings["scrape"] = time.perf_counter() - start
+    assert scraped.failed == 0 and scraped.new_pages > 0, scraped.as_dict()
+    mark = time.perf_counter()
+    extracted = extract_pending(settings)
+    timings["extract"] = time.perf_counter() - mark
+    assert not extracted.errors, extracted.errors
+    mark = time.perf_counter()
+    build_warehouse(settings)
+    timings["build"] = time.perf_counter() - mark
+    return {"settings": settings, "base_url": site.base_url, "timings": timings}
+
+
+@pytest.fixture
+def demo_home_copy(demo_warehouse, tmp_path):
+    """Settings of a private copy of the demo warehouse's ASXH_HOME (raw archive, staged files,
+    warehouse), for tests that add corrections, re-extract or rebuild."""
+    import dataclasses
+    import shutil
+
+    home = tmp_path / "asxh-demo-home"
+    shutil.copytree(demo_warehouse["settings"].home, home)
+    return dataclasses.replace(demo_warehouse["settings"], home=home)

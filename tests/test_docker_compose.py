@@ -76,3 +76,91 @@ def test_docker_compose_takes_every_secret_from_env_and_turns_auth_on():
     assert "AIRFLOW_ADMIN_PASSWORD" not in env
     example = (REPO / ".env.example").read_text(encoding="utf-8")
     assert "AIRFLOW_ADMIN_PASSWORD=" in example
+
+
+# ---------------------------------------------------------------- the scale-out profile "celery"
+
+def _env_example() -> dict[str, str]:
+    """The settings .env.example gives, its commented-out ones too (the scale-out switches)."""
+    out = {}
+    for line in (REPO / ".env.example").read_text(encoding="utf-8").splitlines():
+        line = line.lstrip("# ").strip()
+        if re.fullmatch(r"[A-Z_]+=.*", line):
+            name, value = line.split("=", 1)
+            out[name] = value
+    return out
+
+
+def _interpolate(value: str, env: dict[str, str]) -> str:
+    """Compose's ${NAME:-default} and ${NAME:?error} for one value."""
+    def one(match: re.Match) -> str:
+        name, op, rest = match.group(1), match.group(2), match.group(3)
+        if env.get(name):
+            return env[name]
+        if op == ":-":
+            return rest
+        raise AssertionError(f"{name} is required: {rest}")
+    return re.sub(r"\$\{(\w+)(:-|:\?)?([^}]*)\}", one, value)
+
+
+def test_docker_compose_celery_profile_adds_a_redis_broker_and_workers_only_when_asked_for():
+    services = _compose()["services"]
+    profiled = {name for name, s in services.items() if s.get("profiles")}
+    assert profiled == {"redis", "airflow-worker"}
+    assert services["redis"]["profiles"] == services["airflow-worker"]["profiles"] == ["celery"]
+    assert services["redis"]["image"].startswith("redis:")
+    worker = services["airflow-worker"]
+    assert worker["deploy"]["replicas"] == "${ASXH_CELERY_WORKERS:-2}"
+    assert worker["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert worker["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert worker["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
+    assert "exec airflow celery worker" in "\n".join(worker["command"])
+    assert "inspect ping" in " ".join(worker["healthcheck"]["test"])
+
+
+def test_docker_compose_celery_workers_run_the_same_dags_with_the_same_settings_as_the_scheduler():
+    services = _compose()["services"]
+    worker, scheduler = services["airflow-worker"], services["airflow-scheduler"]
+    assert worker["image"] == scheduler["image"] and worker["build"] == scheduler["build"]
+    assert worker["volumes"] == scheduler["volumes"]  # the same dags/ and sources/, the same data volume
+    assert {k: v for k, v in worker["environment"].items() if k != "DUMB_INIT_SETSID"} == scheduler["environment"]
+
+
+def test_docker_compose_schedules_on_celery_through_redis_when_the_env_example_switches_are_on():
+    env = _compose()["services"]["airflow-scheduler"]["environment"]
+    example = {**_env_example(), "POSTGRES_PASSWORD": "secret"}
+    assert example["COMPOSE_PROFILES"] == "celery" and example["AIRFLOW_EXECUTOR"] == "CeleryExecutor"
+    assert _interpolate(env["AIRFLOW__CORE__EXECUTOR"], {}) == "LocalExecutor"  # no profile: as before
+    assert _interpolate(env["AIRFLOW__CORE__EXECUTOR"], example) == "CeleryExecutor"
+    broker = _interpolate(env["AIRFLOW__CELERY__BROKER_URL"], example)
+    assert broker == "redis://redis:6379/0"  # the redis service, by its name
+    backend = _interpolate(env["AIRFLOW__CELERY__RESULT_BACKEND"], example)
+    assert backend == "db+postgresql://airflow:secret@postgres/airflow"
+    # Redis must not hand a task that is still running to another worker: longer than any DAG run.
+    assert int(env["AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT"]) > 3 * 3600
+
+
+def test_docker_compose_celery_worker_refuses_to_start_when_the_executor_is_not_celery(tmp_path):
+    script = "\n".join(_compose()["services"]["airflow-worker"]["command"][2:]).replace("$$", "$")
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    (fake_bin / "airflow").write_text("#!/bin/sh\necho started worker \"$@\"\n")
+    (fake_bin / "airflow").chmod(0o755)
+    env = {"PATH": f"{fake_bin}:/usr/bin:/bin"}
+    refused = subprocess.run(["bash", "-c", script], env={**env, "AIRFLOW__CORE__EXECUTOR": "LocalExecutor"}, capture_output=True, text=True)
+    assert refused.returncode == 1 and "set AIRFLOW_EXECUTOR=CeleryExecutor" in refused.stderr
+    started = subprocess.run(["bash", "-c", script], env={**env, "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor"}, capture_output=True, text=True)
+    assert started.returncode == 0 and started.stdout.strip() == "started worker celery worker"
+
+
+def test_image_has_the_celery_executor_when_built_from_the_lock(tmp_path):
+    lock = (REPO / "requirements.lock").read_text(encoding="utf-8").splitlines()
+    assert any(line.startswith("apache-airflow-providers-celery==") for line in lock)
+    assert any(line.startswith("redis==") for line in lock)
+    # The lock the image installs gives the executor the compose file names, importable.
+    completed = subprocess.run(
+        [sys.executable, "-c", "from airflow.providers.celery.executors.celery_executor import CeleryExecutor; print(CeleryExecutor.__name__)"],
+        capture_output=True, text=True, timeout=120,
+        env={"PATH": "/usr/bin:/bin", "AIRFLOW_HOME": str(tmp_path), "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+             "AIRFLOW__CELERY__BROKER_URL": "redis://redis:6379/0"})
+    assert completed.stdout.strip().endswith("CeleryExecutor"), completed.stderr[-2000:]

@@ -5,7 +5,10 @@
 --   it. Figures national or of places that could not be resolved have their own rows
 --   ("(national)", "(place not resolved)"); figures of unknown period have a null year.
 --   metrics, places, articles and sources count over both kinds; articles and sources include
---   every report of a figure (bridge_observation_fact), not only the chosen one.
+--   every report of a figure (bridge_observation_fact), not only the chosen one. reviewed and
+--   corrected count the observations (inside the year) that a reviewer checked (accepted or
+--   corrected a report of: is_reviewed) or corrected (is_corrected); reviewed_share is
+--   reviewed / observations (null where there are none), to see where the figures are checked.
 -- Caveats:
 --   * Counts are of observations (a figure for one place, period and group, however many
 --     articles report it), not of values: nothing here is a sum of figures.
@@ -24,7 +27,7 @@ with observations as (
     select
         '{{ fact_table }}' as fact_table,
         observation_id, metric, area_name, area_key, area_status, province_code_today, province_name_today,
-        period_start, period_end
+        period_start, period_end, is_reviewed, is_corrected
     from {{ ref(model) }}
     {%- if not loop.last %}
     union all
@@ -73,6 +76,10 @@ select
     count(distinct observation_id) filter (where inside_year and fact_table = 'insurance_cards') as insurance_cards,
     count(distinct observation_id) filter (where inside_year and fact_table = 'allowances') as allowances,
     count(distinct observation_id) filter (where inside_year and fact_table = 'other') as other,
+    count(distinct observation_id) filter (where inside_year and is_reviewed) as reviewed,
+    count(distinct observation_id) filter (where inside_year and is_corrected) as corrected,
+    round(count(distinct observation_id) filter (where inside_year and is_reviewed)
+        / nullif(count(distinct observation_id) filter (where inside_year), 0), 3) as reviewed_share,
     count(distinct metric) as metrics,
     count(distinct coalesce(area_key, area_name)) as places,
     count(distinct article_id) as articles,

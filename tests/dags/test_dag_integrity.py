@@ -51,6 +51,8 @@ PARSE_SCRIPT = textwrap.dedent(
             "tasks": {t.task_id: {"owner": t.owner, "retries": t.retries, "outlets": [o.name for o in t.outlets],
                                   "execution_timeout": t.execution_timeout.total_seconds() if t.execution_timeout else None,
                                   "pool": t.pool, "doc_md": t.doc_md,
+                                  "mapped": bool(getattr(t, "is_mapped", False)),
+                                  "upstream": sorted(t.upstream_task_ids),
                                   "notifiers": [type(c).__name__ for c in (t.on_failure_callback or [])]}
                       for t in dag.tasks},
         }
@@ -74,25 +76,37 @@ def parsed(tmp_path_factory):
 
 def test_dag_files_import_without_errors_when_network_and_databases_are_forbidden(parsed):
     assert parsed["import_errors"] == {}
-    assert set(parsed["dags"]) == {"asxh_scrape", "asxh_extract", "asxh_build"}
+    assert set(parsed["dags"]) == {"asxh_scrape", "asxh_extract", "asxh_build", "asxh_backfill"}
 
 
 def test_only_the_scrape_dag_runs_on_a_clock(parsed):
     dags = parsed["dags"]
     assert dags["asxh_scrape"]["timetable"] == "CronTriggerTimetable"
     assert dags["asxh_extract"]["timetable"] == dags["asxh_build"]["timetable"] == "AssetTriggeredTimetable"
+    assert dags["asxh_backfill"]["timetable"] == "NullTimetable"  # on demand only
+
+
+def test_scrape_dag_maps_one_fetch_task_per_host_when_parsed(parsed):
+    tasks = parsed["dags"]["asxh_scrape"]["tasks"]
+    assert set(tasks) == {"plan_hosts", "fetch_new_pages"}
+    assert tasks["fetch_new_pages"]["mapped"] and tasks["fetch_new_pages"]["upstream"] == ["plan_hosts"]
+    assert not tasks["plan_hosts"]["mapped"] and tasks["plan_hosts"]["outlets"] == []
 
 
 def test_each_step_emits_the_asset_the_next_step_is_scheduled_on(parsed):
     dags = parsed["dags"]
     assert dags["asxh_scrape"]["tasks"]["fetch_new_pages"]["outlets"] == ["asxh_raw_pages"]
+    assert dags["asxh_backfill"]["tasks"]["backfill_source"]["outlets"] == ["asxh_raw_pages"]
     assert dags["asxh_extract"]["tasks"]["extract_new_articles"]["outlets"] == ["asxh_staged_articles"]
     assert dags["asxh_build"]["tasks"]["dbt_build"]["outlets"] == ["asxh_warehouse"]
     assert dags["asxh_extract"]["assets"] == ["asxh_raw_pages"]
     assert dags["asxh_build"]["assets"] == ["asxh_staged_articles"]
 
 
-@pytest.mark.parametrize("dag_id", ["asxh_scrape", "asxh_extract", "asxh_build"])
+ALL_DAGS = ["asxh_scrape", "asxh_extract", "asxh_build", "asxh_backfill"]
+
+
+@pytest.mark.parametrize("dag_id", ALL_DAGS)
 def test_dag_follows_policy_when_parsed(parsed, dag_id):
     dag = parsed["dags"][dag_id]
     assert "asxh" in dag["tags"]
@@ -111,7 +125,7 @@ def test_dag_files_stay_thin_when_read():
             assert "extract" not in line and "duckdb" not in line and "dbt" not in line and "bs4" not in line, f"{path.name}: {line}"
 
 
-@pytest.mark.parametrize("dag_id", ["asxh_scrape", "asxh_extract", "asxh_build"])
+@pytest.mark.parametrize("dag_id", ALL_DAGS)
 def test_dag_bounds_every_task_and_run_and_notifies_failures_when_parsed(parsed, dag_id):
     dag = parsed["dags"][dag_id]
     assert dag["dagrun_timeout"] and dag["dagrun_timeout"] <= 3 * 3600
@@ -127,6 +141,7 @@ def test_dags_offer_params_for_manual_runs_when_parsed(parsed):
     assert dags["asxh_scrape"]["params"] == ["sources"]
     assert dags["asxh_extract"]["params"] == ["force"]
     assert dags["asxh_build"]["params"] == ["full_refresh"]
+    assert dags["asxh_backfill"]["params"] == ["since", "source", "until"]
 
 
 def test_scrape_dag_has_a_deadline_alert_of_one_day_when_parsed(parsed):

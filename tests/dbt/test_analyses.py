@@ -1,5 +1,6 @@
 """The analyses of dbt_project/analyses/ answer the users' questions on a warehouse built from the
-demo news site, without Airflow: serve the demo site, scrape, extract, dbt build, `dbt compile`
+demo news site, without Airflow (the session's demo warehouse, tests/conftest.py: serve the demo
+site, scrape, extract, dbt build), `dbt compile`
 the analyses, and run the compiled SQL on the published (read-only) copy.
 
 Expected figures come from the demo site's gold files (demo_site/gold/*.gold.json), and only
@@ -19,8 +20,7 @@ import duckdb
 import pytest
 import yaml
 
-from extract.demo_site import DemoSite
-from extract.pipeline import build_warehouse, extract_pending, run_dbt, scrape
+from extract.pipeline import run_dbt
 from extract.settings import Settings
 from tests.conftest import DEMO_SITE, REPO, SEED_TEXT
 
@@ -47,28 +47,12 @@ def _compiled(settings: Settings) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """A warehouse built from the demo site, its analyses compiled twice (default variables and
-    VARIANT_VARS), and how long each step took."""
-    timings: dict[str, float] = {}
-    start = time.perf_counter()
-    home = tmp_path_factory.mktemp("asxh-analyses-home")
-    with pytest.MonkeyPatch.context() as mp, DemoSite() as site:
-        mp.setenv("ASXH_SOURCES", str(REPO / "sources" / "demo.yaml"))
-        mp.setenv("ASXH_DEMO_BASE_URL", site.base_url)
-        mp.setenv("ASXH_REQUEST_DELAY", "0")
-        mp.setenv("ASXH_HOME", str(home))
-        settings = Settings.from_env()
-        scraped = scrape(settings)
-        timings["scrape"] = time.perf_counter() - start
-    assert scraped.failed == 0 and scraped.new_pages > 0, scraped.as_dict()
-    mark = time.perf_counter()
-    extracted = extract_pending(settings)
-    timings["extract"] = time.perf_counter() - mark
-    assert not extracted.errors, extracted.errors
-    mark = time.perf_counter()
-    build_warehouse(settings)
-    timings["build"] = time.perf_counter() - mark
+def demo(demo_warehouse):
+    """A warehouse built from the demo site (the session's, tests/conftest.py), its analyses
+    compiled twice (default variables and VARIANT_VARS), and how long each step took."""
+    settings, site_url = demo_warehouse["settings"], demo_warehouse["base_url"]
+    timings = dict(demo_warehouse["timings"])
+    start = time.perf_counter() - sum(timings.values())
     mark = time.perf_counter()
     run_dbt(settings, "compile", "--select", "path:analyses")
     timings["compile"] = time.perf_counter() - mark
@@ -83,7 +67,7 @@ def demo(tmp_path_factory):
     con = duckdb.connect(str(settings.published_path), read_only=True)
     con.execute("set search_path = 'marts'")  # the marts, as an analyst reads them
     yield {
-        "settings": settings, "base_url": site.base_url, "con": con, "compiled": compiled,
+        "settings": settings, "base_url": site_url, "con": con, "compiled": compiled,
         "variant": variant, "manifest": manifest, "timings": timings,
     }
     con.close()

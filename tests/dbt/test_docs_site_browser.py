@@ -165,9 +165,11 @@ def test_docs_site_shows_lineage_from_fct_households_down_to_stg_news__facts_whe
     path.reverse()
     assert path[0] == "fct_households" and path[-1] == "stg_news__facts"
     assert "int_facts_joined" in path, " -> ".join(path)
-    # And the other way: the staging model's page lists int_facts_joined under "Referenced By".
+    # The reviewers' corrections stand between the staged facts and int_facts_joined.
+    assert path.index("int_facts_joined") + 1 == path.index("int_facts_corrected"), " -> ".join(path)
+    # And the other way: the staging model's page lists int_facts_corrected under "Referenced By".
     referenced_by = _section(docs.render("model/model.asxh.stg_news__facts"), "referenced_by")
-    assert referenced_by is not None and "int_facts_joined" in _linked_models(referenced_by)
+    assert referenced_by is not None and "int_facts_corrected" in _linked_models(referenced_by)
 
 
 def test_docs_site_screenshot_is_a_full_rendered_page_when_taken_in_chromium(docs, tmp_path):

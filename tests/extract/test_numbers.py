@@ -99,3 +99,32 @@ def test_find_numbers_treats_ty_le_as_rate_not_scale():
 )
 def test_parse_number_words_reads_value(words, expected):
     assert parse_number_words(words.split()) == expected
+
+
+def test_figures_masks_and_word_numbers_are_the_same_when_their_first_characters_are_looked_for_first():
+    """The mask and word-number patterns look ahead for the characters their matches can begin
+    with (for speed); they must find what the bare alternations find, on every kind of mask."""
+    import re
+
+    import extract.numbers as numbers
+    from extract.numbers import normalize_text
+    from tests.conftest import FIXTURES
+
+    texts = [normalize_text(p.read_text(encoding="utf-8")) for p in sorted((FIXTURES / "devset").glob("*.txt"))]
+    texts.append(
+        "Lúc 8h30 ngày 15/5/2017, 15-05-2017, 15.05.2017, tháng 5/2017, Ngày 3/4, Quý IV/2019, NĂM 2016-2020, "
+        "Nghị định 136/2013/NĐ-CP, Số 25/77, (+84) 211.3862.123, 1900 1234, 65 tuổi, lần thứ 3, KM 12, "
+        "6 tháng, lượt xem: 1.234, 567 views, Online: 89, Đợt 2, Phiên 4; hai trăm hộ, Một nghìn người, Mười lăm cụ."
+    )
+    bare_masks = re.compile("|".join(f"(?:{m})" for m in numbers._MASKS))
+    bare_words = re.compile(numbers._WORD_NUMBER_RE.pattern.replace("(?=[mMhHbBtTnNlLsScCvVrR\\u017f])", ""), re.IGNORECASE)
+    assert bare_words.pattern != numbers._WORD_NUMBER_RE.pattern
+    bare_numbers = re.compile(numbers._NUMBER_RE.pattern.removeprefix("(?=\\d)"))
+    bare_years = re.compile(numbers._YEAR_RE.pattern.removeprefix("(?=[12])"))
+    assert (bare_numbers.pattern, bare_years.pattern) != (numbers._NUMBER_RE.pattern, numbers._YEAR_RE.pattern)
+    for text in texts:
+        assert [m.span() for m in numbers._NUMBER_RE.finditer(text)] == [m.span() for m in bare_numbers.finditer(text)]
+        assert [m.span() for m in numbers._YEAR_RE.finditer(text)] == [m.span() for m in bare_years.finditer(text)]
+        assert [m.span() for m in numbers._MASK_RE.finditer(text)] == [m.span() for m in bare_masks.finditer(text)]
+        assert [m.span() for m in numbers._WORD_NUMBER_RE.finditer(text)] == [m.span() for m in bare_words.finditer(text)]
+    assert len(list(bare_masks.finditer(texts[-1]))) >= 20

@@ -167,3 +167,69 @@ def test_parse_article_records_the_cut_when_page_is_over_the_text_budget(monkeyp
     assert article.cut_reason and "250" in article.cut_reason
     assert 0 < sum(len(p) + 2 for p in article.paragraphs) <= 250
     assert parse_article(_article_page("<p>" + _SENTENCES[0] + "</p>")).cut_reason is None
+
+
+def test_parse_article_drops_teaser_cards_when_a_link_wraps_heading_and_paragraph():
+    card = (
+        "<div class='row'><a href='/{n}'><div class='card'><h2>Huyện {n} trao quà Tết</h2>"
+        "<p>Trong tuần qua, huyện đã trao {n} suất quà cho các hộ có hoàn cảnh khó khăn trên địa bàn.</p></div></a></div>"
+    )
+    page = _article_page(
+        "<main><div class='content'><h1>Bài báo</h1>" + "".join(f"<p>{s}</p>" for s in _SENTENCES) + "</div>"
+        "<div class='list'><h3>Mới cập nhật</h3>" + "".join(card.format(n=n) for n in (111, 222, 333)) + "</div></main>"
+    )
+    text = parse_article(page).text
+    for sentence in _SENTENCES:
+        assert sentence in text
+    for n in ("111", "222", "333", "Mới cập nhật"):
+        assert n not in text
+
+
+def test_parse_article_leaves_out_the_block_after_the_article_when_it_is_not_the_articles_paragraphs():
+    page = _article_page(
+        "<div class='wrap'><h1>Bài báo</h1><div class='text'>" + "".join(f"<p>{s}</p>" for s in _SENTENCES) + "</div>"
+        "<div class='box'><p>Nhận bản tin mỗi sáng để không bỏ lỡ 12 chuyên mục và tin tức mới nhất của tòa soạn.</p></div></div>"
+    )
+    article = parse_article(page)
+    assert article.paragraphs == _SENTENCES
+
+
+def test_parse_article_keeps_every_paragraph_when_article_is_bare_paragraphs_after_one_long_one():
+    long_paragraph = " ".join(_SENTENCES * 3)  # most of the prose: the reading lands on this <p>
+    page = _article_page(_CHROME + "<h1>Bài báo</h1><p>" + long_paragraph + "</p><p>" + _SENTENCES[0] + "</p><p>" + _SENTENCES[1] + "</p>")
+    article = parse_article(page)
+    assert article.paragraphs == [long_paragraph, _SENTENCES[0], _SENTENCES[1]]
+
+
+def test_parse_article_ends_at_the_head_of_what_follows_it_when_that_box_has_no_links():
+    teasers = "".join(f"<p>Huyện {n} tổ chức trao {n} suất quà cho hộ nghèo nhân dịp đầu xuân năm mới.</p>" for n in (111, 222))
+    page = _article_page(
+        "<article><h1>Bài báo</h1>" + "".join(f"<p>{s}</p>" for s in _SENTENCES) + "<h3>Có thể bạn quan tâm</h3>" + teasers + "</article>"
+    )
+    assert parse_article(page).paragraphs == _SENTENCES
+
+
+def test_parse_article_keeps_the_text_after_a_related_head_when_it_stands_in_the_first_half():
+    # A head early in the text is no end: the article's own text follows it.
+    page = _article_page("<article><h1>Bài báo</h1><p>" + _SENTENCES[0] + "</p><h3>Tin mới cập nhật</h3>"
+                         + "".join(f"<p>{s}</p>" for s in _SENTENCES[1:] * 2) + "</article>")
+    assert parse_article(page).paragraphs[:3] == [_SENTENCES[0], "Tin mới cập nhật", _SENTENCES[1]]
+
+
+def test_parse_article_reads_the_post_when_a_blog_keeps_it_in_a_script_template():
+    post = "".join(f"<p>{s}</p>" for s in _SENTENCES)
+    page = _article_page(
+        _CHROME + "<div class='post'><h1>Bài báo</h1><div class='post-body' itemprop='articleBody'>"
+        "<script type='text/template'>" + post + "</script></div></div>"
+        "<script type='text/javascript'>var s = '<p>Đoạn mã 999 không phải bài viết</p>';</script>"
+    )
+    assert parse_article(page).paragraphs == _SENTENCES
+
+
+def test_parse_article_reads_a_noscript_page_when_it_holds_the_content_and_drops_a_short_one():
+    body = "".join(f"<p>{s}</p>" for s in _SENTENCES * 3)
+    page = _article_page("<noscript><p>Bật JavaScript để xem 777 tin mới.</p></noscript><div id='app'></div>"
+                         "<noscript><div class='page'><h1>Bài báo</h1>" + body + "</div></noscript>")
+    text = parse_article(page).text
+    assert all(s in text for s in _SENTENCES)
+    assert "777" not in text

@@ -64,3 +64,20 @@ def test_period_for_cuts_tet_at_publication_when_published_before_tet_ends():
 def test_period_for_leaves_dates_unknown_when_publication_unknown():
     p = _period("Từ đầu năm đến nay, huyện cấp 800 thẻ BHYT.", "800", None)
     assert p.end is None
+
+
+def test_time_expressions_are_the_same_when_patterns_are_skipped_for_lacking_their_words(monkeypatch):
+    """Patterns are not tried on sentences that lack their words or a digit (for speed); the
+    reading must be what trying every pattern on every sentence gives."""
+    import extract.periods as periods
+    from extract.numbers import normalize_text
+    from extract.sentences import split_sentences
+    from tests.conftest import FIXTURES
+
+    sentences = [s.text for p in sorted((FIXTURES / "devset").glob("*.txt")) for s in split_sentences(normalize_text(p.read_text(encoding="utf-8")))]
+    sentences += [c[0] for c in CASES] + ["Quà Tết cho hộ nghèo.", "Lũy kế từ khi thành lập, so với cùng kỳ tăng.", "ĐẾN CUỐI QUÝ II, NGÀY 5/6"]
+    gated = [periods.time_expressions(s, PUB) for s in sentences]
+    monkeypatch.setattr(periods, "_NEEDS_WORD", {})
+    monkeypatch.setattr(periods, "_DIGITLESS_PATTERNS", periods._PATTERNS)
+    assert gated == [periods.time_expressions(s, PUB) for s in sentences]
+    assert sum(map(len, gated)) > 100  # the sentences do hold time expressions

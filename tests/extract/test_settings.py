@@ -22,6 +22,10 @@ from extract.settings import Settings
         ("ASXH_MAX_PAGE_BYTES", "0", "from 1000 to 100000000"),
         ("ASXH_MAX_PAGES_PER_SOURCE", "0", "from 1 to 100000"),
         ("ASXH_MAX_LISTING_PAGES", "-3", "from 1 to 1000"),
+        ("ASXH_SCRAPE_WORKERS", "0", "from 1 to 64"),
+        ("ASXH_SCRAPE_WORKERS", "65", "from 1 to 64"),
+        ("ASXH_SCRAPE_WORKERS", "four", "from 1 to 64"),
+        ("ASXH_BACKFILL_REQUESTS", "0", "from 1 to 100000"),
         ("ASXH_ALERT_WEBHOOK", "ftp://127.0.0.1/x", "http:// or https:// URL"),
         ("ASXH_DUCKDB_MEMORY_LIMIT", "8", "a size from 100MB to 1TB"),
         ("ASXH_DUCKDB_MEMORY_LIMIT", "10MB", "a size from 100MB to 1TB"),
@@ -43,6 +47,12 @@ def test_settings_accept_values_at_the_edges_of_their_ranges():
                                   "ASXH_MAX_LISTING_PAGES": "1", "ASXH_ALERT_WEBHOOK": "http://127.0.0.1:9/hook"})
     assert (settings.request_delay, settings.timeout, settings.max_retries, settings.max_listing_pages) == (0.0, 0.5, 0, 1)
     assert settings.alert_webhook == "http://127.0.0.1:9/hook"
+
+
+def test_settings_read_scrape_workers_and_backfill_requests_when_set():
+    settings = Settings.from_env({"ASXH_SCRAPE_WORKERS": "64", "ASXH_BACKFILL_REQUESTS": "1"})
+    assert (settings.scrape_workers, settings.backfill_requests) == (64, 1)
+    assert (Settings.from_env({}).scrape_workers, Settings.from_env({}).backfill_requests) == (8, 200)
 
 
 def test_settings_use_defaults_when_variables_are_empty():

@@ -3,13 +3,14 @@
     pre_hook="{{ delete_replaced('article_id', ref('int_changed_articles')) }}"
 ) }}
 -- depends_on: {{ ref('int_changed_articles') }}
--- One row per fact of a kept article, with the article's provenance, the place's unit (its
+-- One row per fact of a kept article (as corrected by reviewers: int_facts_corrected), with the article's provenance, the place's unit (its
 -- dim_area key and the province it lies in today) and the observation it reports. A build
 -- replaces the facts of the articles it loaded (int_changed_articles), after int_facts_replaced
 -- has kept the observations of the facts it removes.
 -- depends_on: {{ ref('int_facts_replaced') }}
 with facts as (
-    select * from {{ ref('stg_news__facts') }}
+    -- the facts with the reviewers' corrections applied and their rejected figures left out
+    select * from {{ ref('int_facts_corrected') }}
     {% if is_incremental() %}
     where article_id in (select article_id from {{ ref('int_changed_articles') }})
     {% endif %}
@@ -49,11 +50,19 @@ select
     f.sentence,
     f.span_start,
     f.span_end,
+    -- the figure as printed: with the URL and span_start, what a reviewer's decision names
+    substring(a.article_text, f.span_start + 1, f.span_end - f.span_start) as figure_text,
     f.mention_count,
     a.url,
     a.source_name,
     a.published_on,
-    f.extractor_version
+    f.extractor_version,
+    f.confidence,
+    f.confidence_reasons,
+    f.is_corrected,
+    f.is_reviewed,
+    f.corrected_fields,
+    f.correction_note
 from facts as f
 inner join articles as a using (article_id)
 left join {{ ref('dim_area') }} as area

@@ -11,6 +11,11 @@
 -- bridge_observation_fact and flagged here, never averaged. The value shown is the chosen
 -- report's: an exact figure over a qualified one ("hơn", "khoảng"), then the most recent
 -- publication, then the report printed most often, then the smallest fact_id (a stable tie-break).
+-- A report a reviewer checked (accepted or corrected) goes before all of these: the reviewer has
+-- settled the figure.
+--
+-- Confidence of an observation: its chosen report's (the extractor's, extract/confidence.py),
+-- times var('conflict_confidence_weight') when its reports disagree, with the reason added.
 --
 -- A build recomputes only the observations it touched (int_touched_observations), from every
 -- report of them.
@@ -26,7 +31,7 @@ ranked as (
         *,
         row_number() over (
             partition by observation_id
-            order by (qualifier = 'exact') desc, published_on desc nulls last, mention_count desc, fact_id
+            order by is_reviewed desc, (qualifier = 'exact') desc, published_on desc nulls last, mention_count desc, fact_id
         ) as report_rank
     from facts
 ),
@@ -39,11 +44,14 @@ support as (
         cast(sum(mention_count) as bigint) as support_mentions,
         min(value) as min_value,
         max(value) as max_value,
-        count(distinct value) as distinct_values
+        count(distinct value) as distinct_values,
+        bool_or(is_corrected) as is_corrected,
+        bool_or(is_reviewed) as is_reviewed
     from facts
     group by observation_id
-)
+),
 
+chosen as (
 select
     r.observation_id,
     r.fact_table,
@@ -68,6 +76,8 @@ select
     s.support_mentions,
     s.distinct_values,
     s.max_value - s.min_value > 0.005 * greatest(abs(s.max_value), abs(s.min_value)) as has_conflict,
+    s.is_corrected,
+    s.is_reviewed,
     r.fact_id,
     r.article_id,
     r.url,
@@ -76,7 +86,23 @@ select
     r.span_end,
     r.source_name,
     r.published_on,
-    r.extractor_version
+    r.extractor_version,
+    r.confidence as extractor_confidence,
+    r.confidence_reasons as extractor_confidence_reasons
 from ranked as r
 inner join support as s using (observation_id)
 where r.report_rank = 1
+),
+
+scored as (
+    select
+        * exclude (extractor_confidence, extractor_confidence_reasons),
+        round(extractor_confidence * case when has_conflict then {{ var('conflict_confidence_weight') }} else 1 end, 3) as confidence,
+        nullif(concat_ws('; ',
+            nullif(extractor_confidence_reasons, ''),
+            case when has_conflict then 'reports of this figure disagree (' || distinct_values || ' values)' end
+        ), '') as confidence_reasons
+    from chosen
+)
+
+select * from scored

@@ -4,9 +4,10 @@
 ) }}
 -- depends_on: {{ ref('int_touched_observations') }}
 -- One row per fact (a figure as one article states it) with the observation it supports:
--- every report of every observation, with its own value, article, sentence and span, and the
--- observation's metric, place and period, so that reports can be compared without a join.
--- A build replaces the reports of the observations it touched.
+-- every report of every observation, with its own value, article, sentence and span, its
+-- confidence, the reviewers' correction of it (a rejected report is not here: see
+-- review_corrections), and the observation's metric, place and period, so that reports can be
+-- compared without a join. A build replaces the reports of the observations it touched.
 with observations as (
     select observation_id, fact_id as chosen_fact_id, has_conflict
     from {{ ref('int_observations') }}
@@ -48,7 +49,18 @@ select
     f.sentence,
     f.span_start,
     f.span_end,
+    f.figure_text,
     f.mention_count,
-    f.extractor_version
+    f.extractor_version,
+    -- the report's own confidence, lowered as its observation's is when the reports disagree
+    round(f.confidence * case when o.has_conflict then {{ var('conflict_confidence_weight') }} else 1 end, 3) as confidence,
+    nullif(concat_ws('; ',
+        nullif(f.confidence_reasons, ''),
+        case when o.has_conflict then 'reports of this figure disagree' end
+    ), '') as confidence_reasons,
+    f.is_corrected,
+    f.is_reviewed,
+    f.corrected_fields,
+    f.correction_note
 from facts as f
 inner join observations as o using (observation_id)

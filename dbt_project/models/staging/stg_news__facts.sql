@@ -40,5 +40,9 @@ select
     fact.span[2] as span_end,
     cast(len(fact.mentions) as integer) as mention_count,
     to_json(fact.mentions) as mentions,
+    -- null in batches staged before the extractor gave confidences (they are re-extracted when
+    -- the extractor version changes)
+    fact.confidence as confidence,
+    array_to_string(fact.confidence_reasons, '; ') as confidence_reasons,
     extractor_version
 from exploded
