@@ -26,15 +26,17 @@ OK_TEST_STATUSES = {"pass", "success", "warn"}
     on_failure_callback=[FAILURE_NOTIFIER],
     params={
         "full_refresh": Param(False, type="boolean", title="Full refresh",
-                              description="Rebuild every model from the staged files (dbt build --full-refresh)."),
+                              description="Rebuild every model from every staged batch (dbt build --full-refresh); "
+                                          "needed after a change of a seed, of a model's columns, or of corrections."),
     },
     tags=TAGS,
     doc_md=__doc__,
 )
 def asxh_build():
     @task(outlets=[WAREHOUSE], pool=WRITER_POOL, execution_timeout=BUILD_TIMEOUT,
-          doc_md="One `dbt build` of every model and test, `dbt source freshness`, the static docs site, "
-                 "then the warehouse published to `published/`. Unreadable staged files are quarantined first.")
+          doc_md="One `dbt build` of every model and test (incremental: the staged batches not loaded yet), "
+                 "the static docs site, then the warehouse published to `published/` (DuckDB 1.5 format, and "
+                 "each mart as Parquet). Unreadable staged files are quarantined first.")
     def dbt_build(params=None, *, outlet_events):
         from extract.pipeline import build_warehouse
         from extract.settings import Settings

@@ -578,14 +578,21 @@ def build_warehouse(settings: Settings, full_refresh: bool = False) -> dict:
         nodes = dbt_node_results(settings)
         marker.unlink()
         phases["dbt build"], mark = time.monotonic() - mark, time.monotonic()
-        run_dbt(settings, "docs", "generate", "--static")
+        # The docs site describes the project (models, columns, tests, lineage), not the rows:
+        # it is made again only when the project changed since it was last made.
+        fingerprint = project_fingerprint(settings)
+        stamp = settings.docs_dir / ".project-fingerprint"
+        if full_refresh or not (settings.docs_dir / "index.html").exists() or not stamp.exists() or stamp.read_text() != fingerprint:
+            run_dbt(settings, "docs", "generate", "--static")
+            settings.docs_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(settings.home / "dbt_target" / "static_index.html", settings.docs_dir / "index.html")
+            stamp.write_text(fingerprint)
+        else:
+            log.info("docs site unchanged: the dbt project is the one it describes")
         phases["docs"], mark = time.monotonic() - mark, time.monotonic()
         publish_warehouse(settings)
         phases["publish"] = time.monotonic() - mark
     log.info("build%s: %s", " (full refresh)" if full_refresh else "", ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
-    docs = settings.home / "dbt_target" / "static_index.html"
-    settings.docs_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(docs, settings.docs_dir / "index.html")
     return {
         "warehouse": str(settings.warehouse_path),
         "published": str(settings.published_path),
@@ -597,6 +604,19 @@ def build_warehouse(settings: Settings, full_refresh: bool = False) -> dict:
         "corrections": {"decisions": checked["decisions"], "invalid": checked["invalid"], **corrections.build_report(settings)},
         "nodes": nodes,
     }
+
+
+def project_fingerprint(settings: Settings) -> str:
+    """SHA-256 of the dbt project's own files (not its target or logs) and of dbt's version."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"dbt-core {version('dbt-core')} dbt-duckdb {version('dbt-duckdb')}".encode())
+    root = settings.dbt_project_dir
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_file() and relative.parts[0] not in ("target", "logs", "dbt_packages"):
+            digest.update(str(relative).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def dbt_node_results(settings: Settings) -> dict[str, dict]:
@@ -752,8 +772,9 @@ def publish_warehouse(settings: Settings) -> Path:
     marts_tmp = target.parent / f".marts.{token}"
     marts_tmp.mkdir()
     converted = storage_number(settings.warehouse_path) > LAST_V1_STORAGE_NUMBER
+    # Insertion order is not kept, so that DuckDB writes the Parquet files with all its threads.
     con = duckdb.connect(config={"memory_limit": settings.duckdb_memory_limit, "threads": settings.duckdb_threads,
-                                 "temp_directory": str(settings.home / "duckdb_tmp")})
+                                 "temp_directory": str(settings.home / "duckdb_tmp"), "preserve_insertion_order": False})
     try:
         if converted:  # a warehouse file made in 2.0's format: rewritten in the published one
             log.warning("%s is in a storage format DuckDB 1.x cannot read: the published copy is converted", settings.warehouse_path)
@@ -768,7 +789,7 @@ def publish_warehouse(settings: Settings) -> Path:
             con.execute(f'drop view if exists pub."{schema}"."{name}"')
         marts = [r[0] for r in con.execute(
             "select table_name from information_schema.tables where table_catalog = 'pub' and table_schema = 'marts'"
-            " order by table_name").fetchall()]
+            " and table_type = 'BASE TABLE' order by table_name").fetchall()]  # not the view fct_observations: its tables are there
         for name in marts:
             path = str(marts_tmp / f"{name}.parquet").replace("'", "''")
             con.execute(f'copy (select * from pub.marts."{name}") to \'{path}\' (format parquet, compression zstd)')

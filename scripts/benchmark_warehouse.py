@@ -162,7 +162,11 @@ def main() -> int:
         home = base / f"n{n}"
         settings = dataclasses.replace(settings_env, home=home)
         batches = sorted((home / "staged" / "batches").glob("*.parquet")) if home.exists() else []
-        if args.reuse_staged and len(batches) == -(-n // args.day):
+        first = -(-n // args.day)  # the N articles' batches; a day's batch of an earlier run sorts after them
+        if args.reuse_staged and len(batches) >= first:
+            for extra in batches[first:]:
+                extra.unlink()
+            batches = batches[:first]
             import pyarrow.parquet as pq
 
             for entry in home.iterdir():  # a fresh home but for the staged batches of these N articles

@@ -90,3 +90,19 @@
         else cast({{ code }} as varchar)
     end
 {%- endmacro %}
+
+{# The same key (metric, unit, group, period), nulls equal: a roll-up row and a touched key. #}
+{% macro same_rollup_key(a, b) -%}
+    {{ a }}.metric = {{ b }}.metric and {{ a }}.unit = {{ b }}.unit
+    and {{ a }}.group_code is not distinct from {{ b }}.group_code
+    and {{ a }}.period_start is not distinct from {{ b }}.period_start
+    and {{ a }}.period_end is not distinct from {{ b }}.period_end
+{%- endmacro %}
+
+{# pre_hook of mart_province_rollup: remove the roll-ups of the keys this build recomputes. #}
+{% macro delete_rollup_keys(keys) %}
+    {% if is_incremental() %}
+        delete from {{ this }}
+        where exists (select 1 from {{ keys }} as k where {{ same_rollup_key('k', this) }})
+    {% endif %}
+{% endmacro %}

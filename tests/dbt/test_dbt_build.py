@@ -117,3 +117,23 @@ def test_docs_site_overview_shows_the_marts_schema_contracts_and_the_four_rules_
     marts = [n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["schema"] == "marts"]
     assert len(marts) >= 16 and all(n["config"]["contract"]["enforced"] for n in marts)
     assert all(c.get("data_type") for n in marts for c in n["columns"].values())
+
+
+def test_build_makes_the_docs_site_again_only_when_the_project_changed(warehouse_home_copy, tmp_path):
+    import dataclasses
+    import shutil
+
+    from extract.pipeline import build_warehouse
+
+    project = tmp_path / "dbt_project"
+    shutil.copytree(REPO / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs"))
+    settings = dataclasses.replace(warehouse_home_copy, dbt_project_dir=project)
+    index = settings.docs_dir / "index.html"
+    build_warehouse(settings)  # another project directory: the docs are made for it
+    made = index.stat().st_mtime_ns
+    build_warehouse(settings)  # nothing changed in the project: the docs stay
+    assert index.stat().st_mtime_ns == made
+    docs = project / "models" / "docs.md"
+    docs.write_text(docs.read_text(encoding="utf-8") + "\n{% docs col_probe %}A probe.{% enddocs %}\n", encoding="utf-8")
+    build_warehouse(settings)  # a changed project: the docs are made again
+    assert index.stat().st_mtime_ns != made

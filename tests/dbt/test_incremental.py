@@ -24,7 +24,7 @@ def _relations(con) -> list[tuple[str, str]]:
     return con.execute(
         "select table_schema, table_name from information_schema.tables"
         " where table_catalog = current_database() and table_schema in ('marts', 'intermediate')"
-        " and table_name not in ('int_changed_articles', 'int_facts_replaced', 'int_touched_observations')"
+        " and table_name not in ('int_changed_articles', 'int_facts_replaced', 'int_touched_observations', 'int_touched_rollup_keys')"
         " order by all").fetchall()
 
 

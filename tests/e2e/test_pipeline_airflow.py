@@ -27,6 +27,7 @@ def _asxh_run(home: Path) -> subprocess.CompletedProcess:
 
 def _counts(home: Path) -> dict[str, int]:
     con = duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True)
+    con.execute("set search_path = 'marts'")  # the marts, as an analyst reads them
     try:
         return {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in FACT_TABLES}
     finally:
@@ -55,6 +56,7 @@ def test_make_run_fills_all_fact_tables_through_asset_triggered_runs(two_runs):
 def test_make_run_lands_seed_figures_with_value_unit_and_qualifier(two_runs):
     home, *_ = two_runs
     con = duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True)
+    con.execute("set search_path = 'marts'")
     try:
         expected = [
             ("fct_insurance_cards", 9300, "card", "more_than"),

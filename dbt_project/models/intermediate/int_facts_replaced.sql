@@ -5,13 +5,18 @@
 -- depends_on: {{ ref('int_changed_articles') }}
 {% set previous = previous_relation('intermediate', 'int_facts_joined') %}
 {% if previous is not none %}
-select fact_id, article_id, observation_id
+select fact_id, article_id, observation_id, metric, unit, group_code, period_start, period_end
 from {{ previous }}
 where article_id in (select article_id from {{ ref('int_changed_articles') }})
 {% else %}
 select
     cast(null as varchar) as fact_id,
     cast(null as varchar) as article_id,
-    cast(null as varchar) as observation_id
+    cast(null as varchar) as observation_id,
+    cast(null as varchar) as metric,
+    cast(null as varchar) as unit,
+    cast(null as varchar) as group_code,
+    cast(null as date) as period_start,
+    cast(null as date) as period_end
 where false
 {% endif %}

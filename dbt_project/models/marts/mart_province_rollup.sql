@@ -13,6 +13,15 @@
 --   often a total and a part of it): which one to add cannot be known.
 -- old_provinces and levels_used say what the total is made of: a sum of some districts is a
 -- lower bound of the province, not its total (is_complete is false).
+--
+-- Incremental: a build recomputes the roll-ups of the keys (metric, unit, group, period) it
+-- touched (int_touched_rollup_keys) from every observation of those keys; a roll-up row depends
+-- on nothing else.
+{{ config(
+    materialized='incremental', incremental_strategy='append',
+    pre_hook="{{ delete_rollup_keys(ref('int_touched_rollup_keys')) }}"
+) }}
+-- depends_on: {{ ref('int_touched_rollup_keys') }}
 with additive as (
     select
         o.*,
@@ -24,6 +33,9 @@ with additive as (
       and o.metric not like '%\_reduction' escape '\'
       and o.metric not in ('allowance_per_beneficiary', 'gift_package_value')
       and o.area_level in ('province', 'district', 'commune')
+      {% if is_incremental() %}
+      and exists (select 1 from {{ ref('int_touched_rollup_keys') }} as k where {{ same_rollup_key('k', 'o') }})
+      {% endif %}
     -- one figure per place, metric, group and period, or none of them
     qualify count(*) over (partition by o.area_key, o.metric, o.unit, o.group_code, o.period_start, o.period_end) = 1
 ),
