@@ -157,8 +157,9 @@ def test_export_writes_under_exports_in_asxh_home_when_no_out_is_given(warehouse
         result = export_table(warehouse_home_copy, "fct_loans", fmt)
         assert result.path == warehouse_home_copy.home / "exports" / name
         assert result.path.is_file()
-    # Only the finished files: no temporary file is left behind.
-    assert sorted(p.name for p in (warehouse_home_copy.home / "exports").iterdir()) == ["fct_loans.csv", "fct_loans.parquet", "fct_loans.sdmx.csv"]
+    # Only the finished files (the SDMX-CSV with its structure): no temporary file is left behind.
+    assert sorted(p.name for p in (warehouse_home_copy.home / "exports").iterdir()) == [
+        "fct_loans.csv", "fct_loans.parquet", "fct_loans.sdmx.csv", "fct_loans.structure.xml"]
 
 
 def test_export_rejects_a_table_with_the_list_of_available_ones_when_it_does_not_exist(built_warehouse, tmp_path):
