@@ -239,14 +239,26 @@ class AirflowStack:
     def ensure_pool(self, name: str, slots: int, description: str) -> None:
         """Create the pool, or set its slots back to `slots` when it exists."""
         body = {"name": name, "slots": slots, "description": description, "include_deferred": False}
-        try:
-            self._get_json(f"/api/v2/pools/{name}")
-        except urllib.error.HTTPError as exc:
-            if exc.code != 404:
-                raise
-            self._request("POST", "/api/v2/pools", body)
-        else:
-            self._request("PATCH", f"/api/v2/pools/{name}", body)
+        # The metadata database is SQLite: a write that meets a running task's write can fail
+        # with "database is locked" (a 500 after SQLite's 5 s wait, seen on a loaded machine).
+        # Setting a pool is idempotent, so it is asked again; a POST that lost the race to an
+        # earlier attempt finds the pool (409) and sets it instead.
+        for attempt in range(1, 5):
+            try:
+                try:
+                    self._get_json(f"/api/v2/pools/{name}")
+                except urllib.error.HTTPError as exc:
+                    if exc.code != 404:
+                        raise
+                    self._request("POST", "/api/v2/pools", body)
+                else:
+                    self._request("PATCH", f"/api/v2/pools/{name}", body)
+                break
+            except urllib.error.HTTPError as exc:
+                if exc.code not in (409, 500, 503) or attempt == 4:
+                    raise AirflowError(f"the airflow api-server refused to set pool {name}: HTTP {exc.code} {exc.reason}") from exc
+                log.warning("airflow: setting pool %s failed (HTTP %d), asking again", name, exc.code)
+                time.sleep(2 * attempt)
         log.info("airflow: pool %s with %d slot(s)", name, slots)
 
     def wait_for_dags(self, dag_ids=DAG_IDS, timeout: float = 120) -> None:
