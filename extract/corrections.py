@@ -68,10 +68,16 @@ def _normal_value(text: str) -> str:
     return text
 
 
-def _normal_unit(text: str) -> str:
-    if text not in contract.UNITS:
-        raise ValueError(f"unit must be one of {', '.join(contract.UNITS)}, got {text!r}")
-    return text
+def _one_of(field: str, allowed):
+    """A check of a field whose value is one code of the fact contract."""
+    def check(text: str) -> str:
+        if text not in allowed:
+            raise ValueError(f"{field} must be one of {', '.join(allowed)}, got {text!r}")
+        return text
+    return check
+
+
+_normal_unit = _one_of("unit", contract.UNITS)
 
 
 def _normal_metric(text: str) -> str:
@@ -82,10 +88,7 @@ def _normal_metric(text: str) -> str:
     return text
 
 
-def _normal_fact_table(text: str) -> str:
-    if text not in contract.FACT_TABLES:
-        raise ValueError(f"fact_table must be one of {', '.join(contract.FACT_TABLES)}, got {text!r}")
-    return text
+_normal_fact_table = _one_of("fact_table", contract.FACT_TABLES)
 
 
 def _normal_area(text: str) -> str:
