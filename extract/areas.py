@@ -108,42 +108,73 @@ class _NormalText:
 # Tokens: words, and every other non-space character alone. Curly apostrophes and dashes are
 # folded so that "Đắk R’Lấp" / "Bà Rịa–Vũng Tàu" match the gazetteer's "Đắk R'Lấp" / "Bà Rịa - Vũng Tàu".
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-_FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "–": "-", "—": "-", "‑": "-"})
+_FOLDS = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("`", "'"), ("–", "-"), ("—", "-"), ("‑", "-"))
 
 
-class _Token:
-    """A token: its offsets, its folded text, and what the matching asks of it again and again
-    (computed once: a page has tens of thousands of tokens)."""
+def _fold(text: str) -> str:
+    """The text with curly apostrophes and dashes folded, one character for one (offsets hold).
+    str.replace per mark, and only for marks present: str.translate with a table walks the
+    text character by character in Python's slow path and cost more than all the matching."""
+    for mark, plain in _FOLDS:
+        if mark in text:
+            text = text.replace(mark, plain)
+    return text
 
-    __slots__ = ("start", "end", "text", "low", "is_title")
 
-    def __init__(self, start: int, end: int, text: str) -> None:
-        self.start, self.end, self.text = start, end, text  # text: folded
-        info = _WORD_INFO.get(text)
-        if info is None:
-            # A capitalised word ('Tám'), not an acronym ('CSXH') nor a number.
-            title = text[:1].isupper() and (len(text) == 1 or not text[1:].isupper()) and text.isalpha()
-            if len(_WORD_INFO) > 200_000:
-                _WORD_INFO.clear()
-            info = _WORD_INFO[text] = (text.casefold(), title)
-        self.low, self.is_title = info
+class _Tokens:
+    """The tokens of a text as parallel lists: their folded texts and their matches (offsets).
+
+    A page has tens of thousands of tokens and most are lower-case syllables that name nothing:
+    an object per token was the resolver's biggest cost. A token's case-folded form and title
+    flag are looked up (``low``, ``is_title``) only where the matching asks.
+    """
+
+    __slots__ = ("texts", "_matches")
+
+    def __init__(self, text: str) -> None:
+        if "ʼ" in text:  # a letter (\w) before folding, a mark after: fold token by token
+            self._matches = list(_TOKEN.finditer(text))
+            self.texts = [_fold(m.group()) for m in self._matches]
+        else:
+            self._matches = list(_TOKEN.finditer(_fold(text)))
+            self.texts = [m.group() for m in self._matches]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def start(self, i: int) -> int:
+        return self._matches[i].start()
+
+    def end(self, i: int) -> int:
+        return self._matches[i].end()
+
+    def low(self, i: int) -> str:
+        return _word_info(self.texts[i])[0]
+
+    def is_title(self, i: int) -> bool:
+        return _word_info(self.texts[i])[1]
+
+
+def _word_info(word: str) -> tuple[str, bool]:
+    """A word's case-folded form, and whether it is capitalised ('Tám': not an acronym such as
+    'CSXH' nor a number)."""
+    info = _WORD_INFO.get(word)
+    if info is None:
+        title = word[:1].isupper() and (len(word) == 1 or not word[1:].isupper()) and word.isalpha()
+        if len(_WORD_INFO) > 200_000:
+            _WORD_INFO.clear()
+        info = _WORD_INFO[word] = (word.casefold(), title)
+    return info
 
 
 # A word's case-folded form and title flag, by the word: Vietnamese is written in syllables, few
-# and repeated, so most tokens are looked up rather than worked out (bounded: cleared when large).
+# and repeated, so most words are looked up rather than worked out (bounded: cleared when large).
 _WORD_INFO: dict[str, tuple[str, bool]] = {}
-
-
-def _tokens(text: str) -> list[_Token]:
-    if "ʼ" in text:  # a letter (\w) before folding, a mark after: fold token by token
-        return [_Token(m.start(), m.end(), m.group().translate(_FOLD)) for m in _TOKEN.finditer(text)]
-    # Folding maps one character to one, so offsets in the folded text are the text's.
-    return [_Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text.translate(_FOLD))]
 
 
 def _name_key(name: str) -> str:
     """Lookup key of a name: normalised, case-folded, tokens joined by one space."""
-    return " ".join(t.text for t in _tokens(normalize_name(name).casefold()))
+    return " ".join(_Tokens(normalize_name(name).casefold()).texts)
 
 
 # --------------------------------------------------------------------------- data types
@@ -247,6 +278,9 @@ _PREFIXES: tuple[_Prefix, ...] = (
 )
 _PREFIX_FIRST_WORDS = {p.words[0] for p in _PREFIXES}
 _NATIONAL_PHRASES = (("cả", "nước"), ("toàn", "quốc"))
+# The words a place found in a text can start with, and the longest of them (a cheap first test).
+_FIRST_WORDS = _PREFIX_FIRST_WORDS | {w for w, _ in _NATIONAL_PHRASES}
+_FIRST_WORD_LONGEST = max(len(w) for w in _FIRST_WORDS)
 
 # Abbreviations of names, found with or without a prefix ("TP.HCM", "TPHCM", "TP HCM").
 _ALIASES: dict[tuple[str, ...], tuple[str, str]] = {
@@ -288,13 +322,14 @@ def _trie_add(root: _TrieNode, words: Iterable[str], level: str, name: str) -> N
 
 
 def _trie_longest(
-    root: _TrieNode, tokens: list[_Token], i: int, levels: Iterable[str]
+    root: _TrieNode, tokens: _Tokens, i: int, levels: Iterable[str]
 ) -> tuple[int, dict[str, str]] | None:
     """Longest name starting at token i with one of the levels: (index after it, level -> name)."""
     wanted = set(levels)
     node, best = root, None
     j = i
-    while j < len(tokens) and (child := node.children.get(tokens[j].text)) is not None:
+    texts = tokens.texts
+    while j < len(texts) and (child := node.children.get(texts[j])) is not None:
         node, j = child, j + 1
         found = {lv: n for lv, n in node.names.items() if lv in wanted}
         if found:
@@ -528,19 +563,19 @@ class Gazetteer:
     def _strip_prefix(name: str, level: str | None) -> tuple[str, str | None, str | None]:
         """'huyện Vĩnh Tường' -> ('Vĩnh Tường', 'district', 'huyện'); a bare name is kept as is."""
         text = normalize_name(name).strip()
-        tokens = _tokens(text)
-        words = tuple(t.low for t in tokens)
+        tokens = _Tokens(text)
+        words = tuple(tokens.low(i) for i in range(len(tokens)))
         for p in _PREFIXES:
             n = len(p.words)
             if words[:n] == p.words and len(tokens) > n:
                 if level is None and len(p.levels) == 1:
                     level = p.levels[0]
-                return text[tokens[n].start :], level, p.unit_type
+                return text[tokens.start(n) :], level, p.unit_type
         return text, level, None
 
     def _candidates(self, name: str, levels: Iterable[str], on: date | None) -> list[AdminUnit]:
         key = _name_key(name)
-        alias = _ALIASES.get(tuple(t.text for t in _tokens(name.strip())))
+        alias = _ALIASES.get(tuple(_Tokens(name.strip()).texts))
         if alias:
             key = _name_key(alias[0])
         every = [u for lv in levels for u in self._by_name.get((key, lv), [])]
@@ -649,7 +684,7 @@ class Gazetteer:
         if self._name_trie is None or self._province_trie is None:
             names, provinces = _TrieNode(), _TrieNode()
             for u in self._units:
-                words = tuple(t.text for t in _tokens(u.name))
+                words = tuple(_Tokens(u.name).texts)
                 _trie_add(names, words, u.level, u.name)
                 if u.level == "province" and len(words) >= 2 and u.name not in _NOT_BARE:
                     _trie_add(provinces, words, "province", u.name)
@@ -678,60 +713,59 @@ class Gazetteer:
           province: a list "Ninh Hải 10,17%; Ninh Phước 12,5%" written without "huyện").
         """
         norm = _NormalText.of(text)
-        tokens = _tokens(norm.text)
+        tokens = _Tokens(norm.text)
+        texts = tokens.texts
         names, province_names = self._tries()
         found: list[_Hit] = []
-        i = 0
-        while i < len(tokens):
-            # (_prefixed_at's own first test, made here: most tokens are no type word)
-            hit = self._prefixed_at(tokens, i, names) if tokens[i].low in _PREFIX_FIRST_WORDS else None
+        # Only type words and the first words of "cả nước", "toàn quốc" can start a place here
+        # (tokens in between are passed over in the token order, as a scan would).
+        resume = 0
+        for i in [i for i, w in enumerate(texts) if len(w) <= _FIRST_WORD_LONGEST and w.casefold() in _FIRST_WORDS]:
+            if i < resume:
+                continue  # inside the place found before
+            hit = self._prefixed_at(tokens, i, names)
             if hit is not None:
                 found.append(hit)
-                i = hit.stop
-                continue
-            word = tokens[i].low
-            if i + 1 < len(tokens) and (word, tokens[i + 1].low) in _NATIONAL_PHRASES:
+                resume = hit.stop
+            elif i + 1 < len(tokens) and (tokens.low(i), tokens.low(i + 1)) in _NATIONAL_PHRASES:
                 found.append(_Hit(i, i + 2, NATIONAL_NAME, "national", "", ("national",)))
-                i += 2
-                continue
-            i += 1
+                resume = i + 2
 
         # Bare names: after the prefixed ones, since they can name units the text introduces later (a title).
         local = _TrieNode()
         for hit in found:
-            if hit.known and hit.level != "national" and len(_tokens(hit.name)) >= 2:
-                _trie_add(local, [t.text for t in _tokens(hit.name)], hit.level, hit.name)
+            words = _Tokens(hit.name).texts
+            if hit.known and hit.level != "national" and len(words) >= 2:
+                _trie_add(local, words, hit.level, hit.name)
         for unit in bare_units:
-            if len(_tokens(unit.name)) >= 2:
-                _trie_add(local, [t.text for t in _tokens(unit.name)], unit.level, unit.name)
+            words = _Tokens(unit.name).texts
+            if len(words) >= 2:
+                _trie_add(local, words, unit.level, unit.name)
         taken = [False] * len(tokens)
         for hit in found:
             for k in range(hit.first, hit.stop):
                 taken[k] = True
-        i = 0
-        while i < len(tokens):
-            if taken[i] or not (tokens[i].is_title or tokens[i].text == "TPHCM"):
-                i += 1
+        # Only a capitalised word (or "TPHCM") starts a bare name: the others are passed over.
+        resume = 0
+        for i in [i for i, w in enumerate(texts) if w[:1].isupper()]:
+            if i < resume or taken[i] or not (tokens.is_title(i) or texts[i] == "TPHCM"):
                 continue
             match = _trie_longest(local, tokens, i, LEVEL_RANK) or _trie_longest(
                 province_names, tokens, i, ("province",)
             )
             if match is None or any(taken[i : match[0]]):
-                i += 1
                 continue
             stop, by_level = match
-            before_ok = i == 0 or not tokens[i - 1].is_title or tokens[i - 1].text in _OPENERS
-            after_ok = stop >= len(tokens) or not tokens[stop].is_title
+            before_ok = i == 0 or not tokens.is_title(i - 1) or texts[i - 1] in _OPENERS
+            after_ok = stop >= len(tokens) or not tokens.is_title(stop)
             if before_ok and after_ok:
                 level = self._bare_level(found, i, by_level)
                 found.append(_Hit(i, stop, by_level[level], level, "", (level,)))
-                i = stop
-            else:
-                i += 1
+                resume = stop
 
         mentions = []
         for hit in sorted(found, key=lambda h: h.first):
-            start, end = norm.span(tokens[hit.first].start, tokens[hit.stop - 1].end)
+            start, end = norm.span(tokens.start(hit.first), tokens.end(hit.stop - 1))
             mentions.append(
                 PlaceMention(start, end, text[start:end], hit.name, hit.level, hit.unit_type, hit.levels, hit.known)
             )
@@ -749,13 +783,15 @@ class Gazetteer:
             return namesakes[0].level
         return next(iter(by_level))
 
-    def _prefixed_at(self, tokens: list[_Token], i: int, names: _TrieNode) -> _Hit | None:
+    def _prefixed_at(self, tokens: _Tokens, i: int, names: _TrieNode) -> _Hit | None:
         """A type word (or abbreviation, "TP." = tokens TP and .) at token i and the name after it."""
-        if tokens[i].low not in _PREFIX_FIRST_WORDS:
+        first = tokens.low(i)
+        if first not in _PREFIX_FIRST_WORDS:
             return None
+        second = tokens.low(i + 1) if i + 1 < len(tokens) else None
         for p in _PREFIXES:
             n = len(p.words)
-            if tuple(t.low for t in tokens[i : i + n]) != p.words:
+            if p.words[0] != first or (n == 2 and p.words[1] != second):
                 continue
             match = _trie_longest(names, tokens, i + n, p.levels)
             if match is not None:
@@ -764,19 +800,19 @@ class Gazetteer:
                 return _Hit(i, stop, by_level[levels[0]], levels[0], p.unit_type, levels)
             unknown_stop = self._unknown_name_end(tokens, i + n) if p.names_unknown else None
             if unknown_stop is not None:
-                words = " ".join(t.text for t in tokens[i + n : unknown_stop])
+                words = " ".join(tokens.texts[i + n : unknown_stop])
                 level = p.levels[-1]  # "thành phố X" unknown: a provincial city is likelier than a new province
                 return _Hit(i, unknown_stop, words, level, p.unit_type, (level,), known=False)
             return None
         return None
 
     @staticmethod
-    def _unknown_name_end(tokens: list[_Token], i: int) -> int | None:
+    def _unknown_name_end(tokens: _Tokens, i: int) -> int | None:
         """End of 2-4 capitalised words right after a type word (a place missing from the data)."""
-        if i >= len(tokens) or tokens[i].text in _ORGANISATION_WORDS:
+        if i >= len(tokens) or tokens.texts[i] in _ORGANISATION_WORDS:
             return None  # "Tỉnh Đoàn Vĩnh Phúc", "Huyện Hội ...": an organisation, not a place name
         j = i
-        while j < len(tokens) and j - i < 4 and tokens[j].is_title and tokens[j].start - tokens[j - 1].end <= 1:
+        while j < len(tokens) and j - i < 4 and tokens.is_title(j) and tokens.start(j) - tokens.end(j - 1) <= 1:
             j += 1
         return j if j - i >= 2 else None
 
