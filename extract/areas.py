@@ -23,6 +23,7 @@ data can do (pre-2025 mergers and renamings are not in it; see the limits in the
 from __future__ import annotations
 
 import csv
+import functools
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
@@ -85,12 +86,18 @@ class _NormalText:
     """
 
     text: str
-    origin: list[int]  # origin[i] = offset in the original text of normalised character i; one extra end entry
+    # origin[i] = offset in the original text of normalised character i; one extra end entry.
+    # None when the text was NFC already: offsets are the original's.
+    origin: list[int] | None
 
     @classmethod
     def of(cls, original: str) -> _NormalText:
+        return _normal_text(original)
+
+    @classmethod
+    def _of(cls, original: str) -> _NormalText:
         if unicodedata.is_normalized("NFC", original):
-            return cls(normalize_name(original), list(range(len(original) + 1)))
+            return cls(normalize_name(original), None)
         parts: list[str] = []
         origin: list[int] = []
         # A base character and the combining marks after it compose independently of the rest.
@@ -102,7 +109,14 @@ class _NormalText:
         return cls(normalize_name("".join(parts)), origin)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
+        if self.origin is None:
+            return start, end
         return self.origin[start], self.origin[end]
+
+
+# The resolver reads one text for places, then for references: the last text's reading is
+# kept (one entry: nothing of another article stays).
+_normal_text = functools.lru_cache(maxsize=1)(_NormalText._of)
 
 
 # Tokens: words, and every other non-space character alone. Curly apostrophes and dashes are
@@ -906,11 +920,13 @@ class AreaResolver:
         *,
         district: str | None = None,
         layout: "Layout | None" = None,
+        sentences: list[Sentence] | None = None,
     ) -> None:
+        """``layout`` and ``sentences`` are the text's, when the caller has read them already."""
         self._g = gazetteer
         self._text = text
         self._published = published
-        self._sentences: list[Sentence] = split_sentences(text)
+        self._sentences: list[Sentence] = sentences if sentences is not None else split_sentences(text)
         self._paragraph_spans = paragraphs(text)
         # Sorted starts for lookups by position in log time (a long page has thousands of
         # sentences, places and figures: linear scans per figure made the resolver quadratic).

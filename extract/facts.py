@@ -663,7 +663,7 @@ def extract_facts(
     numbers = find_numbers(text)
     ref_year = reference_year(text, published)
     resolver = areas.AreaResolver(gazetteer or areas.Gazetteer.load(), text, published, province,
-                                  district=district, layout=layout)
+                                  district=district, layout=layout, sentences=sentences)
 
     by_sentence: dict[int, list[NumberMention]] = {}
     s_index = 0
