@@ -865,6 +865,7 @@ _NOT_A_UNIT_AFTER = re.compile(
 _SPEECH = re.compile(r"\b(?:cho biết|chia sẻ|khẳng định|nhấn mạnh|phát biểu)\b", re.IGNORECASE)
 _OPENING = re.compile(r"^(?:(?:Tại|Ở|Riêng|Với|Còn|Đối với)\s+)?$")
 _CLAUSE_END = re.compile(r"[;:]")
+_CHAIN_GAP = re.compile(r"[\s,()\-–]*")  # between places of one chain: "xã A, huyện B", "xã A (huyện B)"
 
 
 @dataclass(frozen=True)
@@ -950,6 +951,7 @@ class AreaResolver:
         self._places = [p for p in self._resolve_places(mentions) if not self._is_predecessor(p)]
         self._place_starts = [p.start for p in self._places]  # places are in text order
         self._place_index = {id(p): i for i, p in enumerate(self._places)}
+        self._chain_heads: dict[int, _Place] = {}  # place index -> the head of its chain
         self._mentions = [p.mention for p in self._places]
         self._references = self._find_references()
         self._reference_starts = [r.start for r in self._references]
@@ -1092,7 +1094,7 @@ class AreaResolver:
             j = k
             while 0 <= j + step < len(mentions):
                 a, b = (mentions[j], mentions[j + step]) if step == 1 else (mentions[j + step], mentions[j])
-                if not re.fullmatch(r"[\s,()\-–]*", self._text[a.end : b.start]):
+                if a.end < b.start and not _CHAIN_GAP.fullmatch(self._text, a.end, b.start):
                     break
                 j += step
                 out.append(j)
@@ -1167,8 +1169,11 @@ class AreaResolver:
     def _chain_head(self, place: _Place) -> _Place:
         """The most specific place of the chain a place belongs to ("thôn Đình, xã Chấn Hưng, huyện ...")."""
         k = self._place_index[id(place)]
-        chain = [self._places[j] for j in self._chain_indices(self._mentions, k)] + [place]
-        return max(chain, key=lambda p: (LEVEL_RANK.get(p.level, 0), -abs(p.start - place.start)))
+        head = self._chain_heads.get(k)  # asked for again by each figure near the place
+        if head is None:
+            chain = [self._places[j] for j in self._chain_indices(self._mentions, k)] + [place]
+            head = self._chain_heads[k] = max(chain, key=lambda p: (LEVEL_RANK.get(p.level, 0), -abs(p.start - place.start)))
+        return head
 
     def _most_specific(self, places: list[_Place], pos: int) -> _Place:
         return max(places, key=lambda p: (LEVEL_RANK.get(p.level, 0), -abs(p.start - pos)))
