@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from extract.sentences import Sentence, paragraphs, split_sentences
 
@@ -136,23 +136,16 @@ def _fold(text: str) -> str:
 
 
 class _Tokens:
-    """The tokens of a text as parallel lists: their folded texts and their matches (offsets).
+    """The tokens of a short text (a name): their folded texts and their offsets."""
 
-    A page has tens of thousands of tokens and most are lower-case syllables that name nothing:
-    an object per token was the resolver's biggest cost. A token's case-folded form and title
-    flag are looked up (``low``, ``is_title``) only where the matching asks.
-    """
-
-    __slots__ = ("texts", "source", "_matches")
+    __slots__ = ("texts", "_matches")
 
     def __init__(self, text: str) -> None:
         if "ʼ" in text:  # a letter (\w) before folding, a mark after: fold token by token
-            self.source = text
             self._matches = list(_TOKEN.finditer(text))
             self.texts = [_fold(m.group()) for m in self._matches]
         else:
-            self.source = _fold(text)  # the text tokenised: offsets are the text's
-            self._matches = list(_TOKEN.finditer(self.source))
+            self._matches = list(_TOKEN.finditer(_fold(text)))
             self.texts = [m.group() for m in self._matches]
 
     def __len__(self) -> int:
@@ -161,18 +154,56 @@ class _Tokens:
     def start(self, i: int) -> int:
         return self._matches[i].start()
 
-    def index_at(self, offset: int) -> int:
-        """The index of the token that starts at an offset of ``source``."""
-        return bisect_left(self._matches, offset, key=re.Match.start)
-
-    def end(self, i: int) -> int:
-        return self._matches[i].end()
-
     def low(self, i: int) -> str:
         return _word_info(self.texts[i])[0]
 
-    def is_title(self, i: int) -> bool:
-        return _word_info(self.texts[i])[1]
+
+class _Tok(NamedTuple):
+    start: int
+    end: int
+    text: str  # folded
+
+
+_NEXT_TOKEN = re.compile(r"\s*(\w+|[^\w\s])")
+_LAST_TOKEN = re.compile(r"(?:\w+|[^\w\s])(?=\s*\Z)")
+
+
+class _TextReader:
+    """The tokens of a long text, read where the matching asks: after a type word, along a
+    name, before and after a name. A page has tens of thousands of tokens and most are
+    lower-case syllables that start no place: tokenising all of them up front was the
+    resolver's biggest cost. The tokens are those of _Tokens (the same pattern, read from a
+    token's start), so offsets and texts agree with a full tokenisation."""
+
+    __slots__ = ("source", "_fold_each")
+
+    def __init__(self, text: str) -> None:
+        self._fold_each = "ʼ" in text  # a letter (\w) before folding: tokens of the text, folded one by one
+        self.source = text if self._fold_each else _fold(text)  # folding keeps offsets
+
+    def next(self, pos: int) -> _Tok | None:
+        """The token at ``pos`` or the first after it."""
+        m = _NEXT_TOKEN.match(self.source, pos)
+        if m is None:
+            return None
+        word = m.group(1)
+        return _Tok(m.start(1), m.end(1), _fold(word) if self._fold_each else word)
+
+    def previous(self, pos: int) -> _Tok | None:
+        """The last token that ends at or before ``pos``."""
+        window = 64
+        while True:
+            lo = max(0, pos - window)
+            m = _LAST_TOKEN.search(self.source, lo, pos)
+            # Nothing in the window (a long run of spaces), or a match at its edge that may be
+            # the tail of a longer word: look further back.
+            if lo == 0 or (m is not None and m.start() > lo):
+                break
+            window *= 4
+        if m is None:
+            return None
+        word = m.group()
+        return _Tok(m.start(), m.end(), _fold(word) if self._fold_each else word)
 
 
 def _word_info(word: str) -> tuple[str, bool]:
@@ -321,10 +352,10 @@ _NOT_BARE = {"Hồ Chí Minh"}
 
 @dataclass(frozen=True)
 class _Hit:
-    """A place found in the token list: tokens [first, stop)."""
+    """A place found in a text: text[start:end] (offsets of the normalised text)."""
 
-    first: int
-    stop: int
+    start: int
+    end: int
     name: str
     level: str
     unit_type: str  # "" for a bare name
@@ -346,18 +377,19 @@ def _trie_add(root: _TrieNode, words: Iterable[str], level: str, name: str) -> N
 
 
 def _trie_longest(
-    root: _TrieNode, tokens: _Tokens, i: int, levels: Iterable[str]
+    root: _TrieNode, reader: _TextReader, pos: int, levels: Iterable[str]
 ) -> tuple[int, dict[str, str]] | None:
-    """Longest name starting at token i with one of the levels: (index after it, level -> name)."""
+    """Longest name starting at the token at ``pos`` (or the first after it) with one of the
+    levels: (offset where it ends, level -> name)."""
     wanted = set(levels)
     node, best = root, None
-    j = i
-    texts = tokens.texts
-    while j < len(texts) and (child := node.children.get(texts[j])) is not None:
-        node, j = child, j + 1
+    token = reader.next(pos)
+    while token is not None and (child := node.children.get(token.text)) is not None:
+        node = child
         found = {lv: n for lv, n in node.names.items() if lv in wanted}
         if found:
-            best = (j, found)
+            best = (token.end, found)
+        token = reader.next(token.end)
     return best
 
 
@@ -401,6 +433,8 @@ class Gazetteer:
             self._predecessors[(link.new_level, link.new_code)].append(link)
         self._districts: dict[tuple[int, date], list[AdminUnit]] | None = None  # built on first use
         self._name_trie: _TrieNode | None = None  # built on the first find_mentions
+        self._province_words: re.Pattern[str] | None = None  # first words of province names, built with it
+        self._province_trie_roots: set[str] = set()
         self._province_trie: _TrieNode | None = None
 
     # ---- loading
@@ -737,24 +771,23 @@ class Gazetteer:
           province: a list "Ninh Hải 10,17%; Ninh Phước 12,5%" written without "huyện").
         """
         norm = _NormalText.of(text)
-        tokens = _Tokens(norm.text)
-        texts = tokens.texts
+        reader = _TextReader(norm.text)
         names, province_names = self._tries()
         found: list[_Hit] = []
         # Only type words and the first words of "cả nước", "toàn quốc" can start a place here;
-        # a pattern finds them (any case), the tokens in between are passed over.
+        # a pattern finds them (any case), the text in between is passed over.
         resume = 0
-        for m in _FIRST_WORD.finditer(tokens.source):
-            i = tokens.index_at(m.start())
-            if i < resume or tokens.low(i) not in _FIRST_WORDS:
+        for m in _FIRST_WORD.finditer(reader.source):
+            token = reader.next(m.start())
+            if token is None or token.start < resume or _word_info(token.text)[0] not in _FIRST_WORDS:
                 continue  # inside the place found before, or a word the pattern's case folding took
-            hit = self._prefixed_at(tokens, i, names)
+            hit = self._prefixed_at(reader, token, names)
+            if hit is None and (after := reader.next(token.end)) is not None:
+                if (_word_info(token.text)[0], _word_info(after.text)[0]) in _NATIONAL_PHRASES:
+                    hit = _Hit(token.start, after.end, NATIONAL_NAME, "national", "", ("national",))
             if hit is not None:
                 found.append(hit)
-                resume = hit.stop
-            elif i + 1 < len(tokens) and (tokens.low(i), tokens.low(i + 1)) in _NATIONAL_PHRASES:
-                found.append(_Hit(i, i + 2, NATIONAL_NAME, "national", "", ("national",)))
-                resume = i + 2
+                resume = hit.end
 
         # Bare names: after the prefixed ones, since they can name units the text introduces later (a title).
         local = _TrieNode()
@@ -766,81 +799,114 @@ class Gazetteer:
             words = _Tokens(unit.name).texts
             if len(words) >= 2:
                 _trie_add(local, words, unit.level, unit.name)
-        taken = [False] * len(tokens)
-        for hit in found:
-            for k in range(hit.first, hit.stop):
-                taken[k] = True
+        # The places found so far, in order and apart: a bare name must not overlap one.
+        taken_starts, taken_ends = [h.start for h in found], [h.end for h in found]
+
+        def overlaps_taken(start: int, end: int) -> bool:
+            k = bisect_left(taken_starts, end) - 1  # the last place that starts before `end`
+            return k >= 0 and taken_ends[k] > start
+
         # Only the first word of a name of the two tries can start a bare name: the others are passed over.
-        starts = local.children.keys() | province_names.children.keys()
         resume = 0
-        for i in [i for i, w in enumerate(texts) if w in starts]:
-            if i < resume or taken[i] or not (tokens.is_title(i) or texts[i] == "TPHCM"):
+        for start in self._name_starts(reader.source, local):
+            token = reader.next(start)
+            if token is None or token.start < resume or overlaps_taken(token.start, token.end):
                 continue
-            match = _trie_longest(local, tokens, i, LEVEL_RANK) or _trie_longest(
-                province_names, tokens, i, ("province",)
+            if not (_word_info(token.text)[1] or token.text == "TPHCM"):
+                continue
+            match = _trie_longest(local, reader, token.start, LEVEL_RANK) or _trie_longest(
+                province_names, reader, token.start, ("province",)
             )
-            if match is None or any(taken[i : match[0]]):
+            if match is None or overlaps_taken(token.start, match[0]):
                 continue
-            stop, by_level = match
-            before_ok = i == 0 or not tokens.is_title(i - 1) or texts[i - 1] in _OPENERS
-            after_ok = stop >= len(tokens) or not tokens.is_title(stop)
+            end, by_level = match
+            before, after = reader.previous(token.start), reader.next(end)
+            before_ok = before is None or not _word_info(before.text)[1] or before.text in _OPENERS
+            after_ok = after is None or not _word_info(after.text)[1]
             if before_ok and after_ok:
-                level = self._bare_level(found, i, by_level)
-                found.append(_Hit(i, stop, by_level[level], level, "", (level,)))
-                resume = stop
+                level = self._bare_level(found, token.start, by_level)
+                found.append(_Hit(token.start, end, by_level[level], level, "", (level,)))
+                resume = end
 
         mentions = []
-        for hit in sorted(found, key=lambda h: h.first):
-            start, end = norm.span(tokens.start(hit.first), tokens.end(hit.stop - 1))
+        for hit in sorted(found, key=lambda h: h.start):
+            start, end = norm.span(hit.start, hit.end)
             mentions.append(
                 PlaceMention(start, end, text[start:end], hit.name, hit.level, hit.unit_type, hit.levels, hit.known)
             )
         return mentions
 
+    def _name_starts(self, source: str, local: _TrieNode) -> list[int]:
+        """Offsets of the words of ``source`` that start a province name or a name of ``local``, in order."""
+        starts = [m.start() for m in self._province_first_words().finditer(source)]
+        words = [w for w in local.children if w not in self._province_trie_roots]
+        if words:
+            # Names of this text (a handful of words): found word by word, whole words only.
+            starts += [m.start() for w in words for m in re.finditer(rf"\b{re.escape(w)}\b", source)]
+            starts.sort()
+        return starts
+
+    def _province_first_words(self) -> re.Pattern[str]:
+        """A pattern of the first words of province names, whole words (built once)."""
+        if self._province_words is None:
+            _, provinces = self._tries()
+            self._province_trie_roots = set(provinces.children)
+            words = sorted(self._province_trie_roots, key=len, reverse=True)
+            initials = "".join(sorted({re.escape(w[0]) for w in words}))  # lets the engine skip other positions fast
+            self._province_words = re.compile(rf"(?=[{initials}])\b(?:{'|'.join(map(re.escape, words))})\b")
+        return self._province_words
+
     @staticmethod
-    def _bare_level(found: list[_Hit], i: int, by_level: dict[str, str]) -> str:
+    def _bare_level(found: list[_Hit], start: int, by_level: dict[str, str]) -> str:
         """A bare name takes the level of the nearest namesake named with its type before it
         (else the first after it); a bare province name is a province."""
         namesakes = [h for h in found if h.unit_type and by_level.get(h.level) == h.name]
-        before = [h for h in namesakes if h.first < i]
+        before = [h for h in namesakes if h.start < start]
         if before:
             return before[-1].level
         if namesakes:
             return namesakes[0].level
         return next(iter(by_level))
 
-    def _prefixed_at(self, tokens: _Tokens, i: int, names: _TrieNode) -> _Hit | None:
-        """A type word (or abbreviation, "TP." = tokens TP and .) at token i and the name after it."""
-        first = tokens.low(i)
+    def _prefixed_at(self, reader: _TextReader, token: _Tok, names: _TrieNode) -> _Hit | None:
+        """A type word (or abbreviation, "TP." = tokens TP and .) at ``token`` and the name after it."""
+        first = _word_info(token.text)[0]
         if first not in _PREFIX_FIRST_WORDS:
             return None
-        second = tokens.low(i + 1) if i + 1 < len(tokens) else None
+        following = reader.next(token.end)
+        second = _word_info(following.text)[0] if following is not None else None
         for p in _PREFIXES:
             n = len(p.words)
             if p.words[0] != first or (n == 2 and p.words[1] != second):
                 continue
-            match = _trie_longest(names, tokens, i + n, p.levels)
+            after = token.end if n == 1 else following.end
+            match = _trie_longest(names, reader, after, p.levels)
             if match is not None:
-                stop, by_level = match
+                end, by_level = match
                 levels = tuple(lv for lv in p.levels if lv in by_level)
-                return _Hit(i, stop, by_level[levels[0]], levels[0], p.unit_type, levels)
-            unknown_stop = self._unknown_name_end(tokens, i + n) if p.names_unknown else None
-            if unknown_stop is not None:
-                words = " ".join(tokens.texts[i + n : unknown_stop])
+                return _Hit(token.start, end, by_level[levels[0]], levels[0], p.unit_type, levels)
+            unknown = self._unknown_name(reader, after) if p.names_unknown else None
+            if unknown is not None:
+                end, words = unknown
                 level = p.levels[-1]  # "thành phố X" unknown: a provincial city is likelier than a new province
-                return _Hit(i, unknown_stop, words, level, p.unit_type, (level,), known=False)
+                return _Hit(token.start, end, words, level, p.unit_type, (level,), known=False)
             return None
         return None
 
     @staticmethod
-    def _unknown_name_end(tokens: _Tokens, i: int) -> int | None:
-        """End of 2-4 capitalised words right after a type word (a place missing from the data)."""
-        if i >= len(tokens) or tokens.texts[i] in _ORGANISATION_WORDS:
+    def _unknown_name(reader: _TextReader, pos: int) -> tuple[int, str] | None:
+        """2-4 capitalised words right after a type word that ends at ``pos`` (a place missing
+        from the data): where they end, and the words."""
+        token = reader.next(pos)
+        if token is None or token.text in _ORGANISATION_WORDS:
             return None  # "Tỉnh Đoàn Vĩnh Phúc", "Huyện Hội ...": an organisation, not a place name
-        j = i
-        while j < len(tokens) and j - i < 4 and tokens.is_title(j) and tokens.start(j) - tokens.end(j - 1) <= 1:
-            j += 1
-        return j if j - i >= 2 else None
+        words: list[_Tok] = []
+        previous_end = pos
+        while token is not None and len(words) < 4 and _word_info(token.text)[1] and token.start - previous_end <= 1:
+            words.append(token)
+            previous_end = token.end
+            token = reader.next(token.end)
+        return (words[-1].end, " ".join(t.text for t in words)) if len(words) >= 2 else None
 
 
 # --------------------------------------------------------------------------- areas of figures

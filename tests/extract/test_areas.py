@@ -292,6 +292,40 @@ def test_find_mentions_keeps_offsets_when_text_is_nfd(gazetteer: Gazetteer) -> N
     assert unicodedata.normalize("NFC", mentions[0].text) == "huyện Vĩnh Tường"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Huyện Đắk R’Lấp có 1.200 hộ – tăng 3%, TP.HCM:  hộ nghèo",
+        "Xã Krôngʼ Bông và  huyện   Vĩnh Tường",  # a modifier apostrophe: a letter until folded
+        "a" * 200 + " Vĩnh Phúc" + " " * 300 + "Tam Dương",  # a word and a gap longer than the reader's first window
+        "",
+        "   ",
+    ],
+)
+def test_text_reader_reads_the_tokens_of_a_full_tokenisation_when_asked_at_any_token(text: str) -> None:
+    from extract.areas import _Tokens, _TextReader
+
+    full = _Tokens(text)
+    reader = _TextReader(text)
+    tokens = []
+    token = reader.next(0)
+    while token is not None:
+        tokens.append(token)
+        token = reader.next(token.end)
+    assert [t.text for t in tokens] == full.texts
+    assert [t.start for t in tokens] == [full.start(i) for i in range(len(full))]
+    for i, t in enumerate(tokens):
+        assert reader.next(t.start) == t
+        assert reader.previous(t.start) == (tokens[i - 1] if i else None)
+    assert reader.previous(len(text)) == (tokens[-1] if tokens else None)
+
+
+def test_find_mentions_reads_a_bare_province_name_when_far_from_the_word_before(gazetteer: Gazetteer) -> None:
+    text = "Báo cáo" + " " * 200 + "Vĩnh Phúc có 500 hộ nghèo; huyện Vĩnh Tường có 3 xã." + "\n" * 100 + "Vĩnh Tường có 20 hộ."
+    assert [(m.name, m.level) for m in gazetteer.find_mentions(text)] == [
+        ("Vĩnh Phúc", "province"), ("Vĩnh Tường", "district"), ("Vĩnh Tường", "district")]
+
+
 # --------------------------------------------------------------------------- areas of figures
 
 
