@@ -223,9 +223,17 @@ def _word_info(word: str) -> tuple[str, bool]:
 _WORD_INFO: dict[str, tuple[str, bool]] = {}
 
 
+@functools.lru_cache(maxsize=8192)  # a pure function of the name, asked for each mention of it
 def _name_key(name: str) -> str:
     """Lookup key of a name: normalised, case-folded, tokens joined by one space."""
     return " ".join(_Tokens(normalize_name(name).casefold()).texts)
+
+
+@functools.lru_cache(maxsize=8192)  # a pure function of the name, asked for each mention of it
+def _lookup_key(name: str) -> str:
+    """The key a name is looked up by: its own, or that of the name it abbreviates ("TPHCM")."""
+    alias = _ALIASES.get(tuple(_Tokens(name.strip()).texts))
+    return _name_key(alias[0]) if alias else _name_key(name)
 
 
 # --------------------------------------------------------------------------- data types
@@ -632,10 +640,7 @@ class Gazetteer:
         return text, level, None
 
     def _candidates(self, name: str, levels: Iterable[str], on: date | None) -> list[AdminUnit]:
-        key = _name_key(name)
-        alias = _ALIASES.get(tuple(_Tokens(name.strip()).texts))
-        if alias:
-            key = _name_key(alias[0])
+        key = _lookup_key(name)
         every = [u for lv in levels for u in self._by_name.get((key, lv), [])]
         day = on or date.today()
         valid = [u for u in every if u.valid_on(day)]
