@@ -189,6 +189,11 @@ class _TextReader:
         word = m.group(1)
         return _Tok(m.start(1), m.end(1), _fold(word) if self._fold_each else word)
 
+    def whole(self, m: re.Match[str]) -> _Tok:
+        """The token a pattern matched whole (a \\w run between word boundaries) in ``source``."""
+        word = m.group()
+        return _Tok(m.start(), m.end(), _fold(word) if self._fold_each else word)
+
     def previous(self, pos: int) -> _Tok | None:
         """The last token that ends at or before ``pos``."""
         window = 64
@@ -336,6 +341,10 @@ _PREFIXES: tuple[_Prefix, ...] = (
     _Prefix(("p", "."), ("commune",), "phường", False),
 )
 _PREFIX_FIRST_WORDS = {p.words[0] for p in _PREFIXES}
+# The prefixes by their first word, longest first as in _PREFIXES.
+_PREFIXES_BY_FIRST: dict[str, tuple[_Prefix, ...]] = {
+    w: tuple(p for p in _PREFIXES if p.words[0] == w) for w in _PREFIX_FIRST_WORDS
+}
 _NATIONAL_PHRASES = (("cả", "nước"), ("toàn", "quốc"))
 # The words a place found in a text can start with, and the longest of them (a cheap first test).
 _FIRST_WORDS = _PREFIX_FIRST_WORDS | {w for w, _ in _NATIONAL_PHRASES}
@@ -385,13 +394,11 @@ def _trie_add(root: _TrieNode, words: Iterable[str], level: str, name: str) -> N
 
 
 def _trie_longest(
-    root: _TrieNode, reader: _TextReader, pos: int, levels: Iterable[str]
+    root: _TrieNode, reader: _TextReader, token: _Tok | None, levels: Iterable[str]
 ) -> tuple[int, dict[str, str]] | None:
-    """Longest name starting at the token at ``pos`` (or the first after it) with one of the
-    levels: (offset where it ends, level -> name)."""
+    """Longest name starting at ``token`` with one of the levels: (offset where it ends, level -> name)."""
     wanted = set(levels)
     node, best = root, None
-    token = reader.next(pos)
     while token is not None and (child := node.children.get(token.text)) is not None:
         node = child
         found = {lv: n for lv, n in node.names.items() if lv in wanted}
@@ -783,13 +790,14 @@ class Gazetteer:
         # a pattern finds them (any case), the text in between is passed over.
         resume = 0
         for m in _FIRST_WORD.finditer(reader.source):
-            token = reader.next(m.start())
-            if token is None or token.start < resume or _word_info(token.text)[0] not in _FIRST_WORDS:
+            token = reader.whole(m)
+            if token.start < resume or _word_info(token.text)[0] not in _FIRST_WORDS:
                 continue  # inside the place found before, or a word the pattern's case folding took
-            hit = self._prefixed_at(reader, token, names)
-            if hit is None and (after := reader.next(token.end)) is not None:
-                if (_word_info(token.text)[0], _word_info(after.text)[0]) in _NATIONAL_PHRASES:
-                    hit = _Hit(token.start, after.end, NATIONAL_NAME, "national", "", ("national",))
+            following = reader.next(token.end)
+            hit = self._prefixed_at(reader, token, following, names)
+            if hit is None and following is not None:
+                if (_word_info(token.text)[0], _word_info(following.text)[0]) in _NATIONAL_PHRASES:
+                    hit = _Hit(token.start, following.end, NATIONAL_NAME, "national", "", ("national",))
             if hit is not None:
                 found.append(hit)
                 resume = hit.end
@@ -813,14 +821,13 @@ class Gazetteer:
 
         # Only the first word of a name of the two tries can start a bare name: the others are passed over.
         resume = 0
-        for start in self._name_starts(reader.source, local):
-            token = reader.next(start)
-            if token is None or token.start < resume or overlaps_taken(token.start, token.end):
+        for token in self._name_starts(reader, local):
+            if token.start < resume or overlaps_taken(token.start, token.end):
                 continue
             if not (_word_info(token.text)[1] or token.text == "TPHCM"):
                 continue
-            match = _trie_longest(local, reader, token.start, LEVEL_RANK) or _trie_longest(
-                province_names, reader, token.start, ("province",)
+            match = _trie_longest(local, reader, token, LEVEL_RANK) or _trie_longest(
+                province_names, reader, token, ("province",)
             )
             if match is None or overlaps_taken(token.start, match[0]):
                 continue
@@ -841,13 +848,13 @@ class Gazetteer:
             )
         return mentions
 
-    def _name_starts(self, source: str, local: _TrieNode) -> list[int]:
-        """Offsets of the words of ``source`` that start a province name or a name of ``local``, in order."""
-        starts = [m.start() for m in self._province_first_words().finditer(source)]
+    def _name_starts(self, reader: _TextReader, local: _TrieNode) -> list[_Tok]:
+        """The words of the text that start a province name or a name of ``local``, in order."""
+        starts = [reader.whole(m) for m in self._province_first_words().finditer(reader.source)]
         words = [w for w in local.children if w not in self._province_trie_roots]
         if words:
             # Names of this text (a handful of words): found word by word, whole words only.
-            starts += [m.start() for w in words for m in re.finditer(rf"\b{re.escape(w)}\b", source)]
+            starts += [reader.whole(m) for w in words for m in re.finditer(rf"\b{re.escape(w)}\b", reader.source)]
             starts.sort()
         return starts
 
@@ -873,24 +880,26 @@ class Gazetteer:
             return namesakes[0].level
         return next(iter(by_level))
 
-    def _prefixed_at(self, reader: _TextReader, token: _Tok, names: _TrieNode) -> _Hit | None:
-        """A type word (or abbreviation, "TP." = tokens TP and .) at ``token`` and the name after it."""
-        first = _word_info(token.text)[0]
-        if first not in _PREFIX_FIRST_WORDS:
+    def _prefixed_at(self, reader: _TextReader, token: _Tok, following: _Tok | None, names: _TrieNode) -> _Hit | None:
+        """A type word (or abbreviation, "TP." = tokens TP and .) at ``token`` (``following`` is
+        the token after it) and the name after it."""
+        prefixes = _PREFIXES_BY_FIRST.get(_word_info(token.text)[0])
+        if prefixes is None:
             return None
-        following = reader.next(token.end)
         second = _word_info(following.text)[0] if following is not None else None
-        for p in _PREFIXES:
-            n = len(p.words)
-            if p.words[0] != first or (n == 2 and p.words[1] != second):
-                continue
-            after = token.end if n == 1 else following.end
-            match = _trie_longest(names, reader, after, p.levels)
+        for p in prefixes:
+            if len(p.words) == 2:
+                if p.words[1] != second:
+                    continue
+                after, name_first = following.end, reader.next(following.end)
+            else:
+                after, name_first = token.end, following
+            match = _trie_longest(names, reader, name_first, p.levels)
             if match is not None:
                 end, by_level = match
                 levels = tuple(lv for lv in p.levels if lv in by_level)
                 return _Hit(token.start, end, by_level[levels[0]], levels[0], p.unit_type, levels)
-            unknown = self._unknown_name(reader, after) if p.names_unknown else None
+            unknown = self._unknown_name(reader, name_first, after) if p.names_unknown else None
             if unknown is not None:
                 end, words = unknown
                 level = p.levels[-1]  # "thành phố X" unknown: a provincial city is likelier than a new province
@@ -899,10 +908,9 @@ class Gazetteer:
         return None
 
     @staticmethod
-    def _unknown_name(reader: _TextReader, pos: int) -> tuple[int, str] | None:
-        """2-4 capitalised words right after a type word that ends at ``pos`` (a place missing
-        from the data): where they end, and the words."""
-        token = reader.next(pos)
+    def _unknown_name(reader: _TextReader, token: _Tok | None, pos: int) -> tuple[int, str] | None:
+        """2-4 capitalised words from ``token``, right after a type word that ends at ``pos`` (a
+        place missing from the data): where they end, and the words."""
         if token is None or token.text in _ORGANISATION_WORDS:
             return None  # "Tỉnh Đoàn Vĩnh Phúc", "Huyện Hội ...": an organisation, not a place name
         words: list[_Tok] = []
