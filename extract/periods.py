@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from extract.literals import fold, required_word_sets
+
 _STEMS = {"canh": 0, "tân": 1, "nhâm": 2, "quý": 3, "giáp": 4, "ất": 5, "bính": 6, "đinh": 7, "mậu": 8, "kỷ": 9, "kỉ": 9}
 _BRANCHES = {
     "thân": 0, "dậu": 1, "tuất": 2, "hợi": 3, "tý": 4, "tí": 4, "sửu": 5, "dần": 6, "mão": 7,
@@ -80,11 +82,33 @@ _NEEDS_WORD = {p: words for (_, p), (words, _) in zip(_PATTERNS, _NEEDS_BY_PLACE
 _DIGITLESS_PATTERNS = [(kind, p) for (kind, p), (_, digit) in zip(_PATTERNS, _NEEDS_BY_PLACE) if not digit]
 
 
-def _gated(patterns: list[tuple[str, re.Pattern[str]]]) -> list[tuple[str, re.Pattern[str], tuple[str, ...] | None]]:
-    return [(kind, p, _NEEDS_WORD.get(p)) for kind, p in patterns]
+def _needs(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
+    """What a sentence must hold (in its case fold) for ``pattern`` to match in it: the words
+    above, then every requirement extract/literals.py reads from the pattern (the "-" of a year
+    range, the "19"/"20" of a year), each a tuple of strings one of which must occur; the
+    longest first, as the rarest."""
+    read = sorted(set(required_word_sets(pattern)), key=lambda ws: (-min(map(len, ws)), ws))
+    stated = _NEEDS_WORD.get(pattern)
+    return ((stated,) if stated else ()) + tuple(ws for ws in read if ws != stated)
+
+
+def _gated(patterns: list[tuple[str, re.Pattern[str]]]) -> list[tuple[str, re.Pattern[str], tuple[tuple[str, ...], ...]]]:
+    return [(kind, p, _needs(p)) for kind, p in patterns]
 
 
 _GATED, _GATED_DIGITLESS = _gated(_PATTERNS), _gated(_DIGITLESS_PATTERNS)
+
+
+def _holds(folded: str, needs: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether the folded sentence holds one of the words of each need (plain loops: this runs
+    for every pattern on every sentence, and generator expressions cost more than the test)."""
+    for words in needs:
+        for w in words:
+            if w in folded:
+                break
+        else:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -243,14 +267,10 @@ def time_expressions(sentence: str, published: date | None, ref_year: int | None
     found: list[TimeExpression] = []
     # Most patterns need a digit; a sentence without one is read by the few that do not.
     patterns = _GATED if _DIGIT.search(sentence) else _GATED_DIGITLESS
-    lower = sentence.lower()
-    for kind, pattern, words in patterns:
-        if words:
-            for w in words:
-                if w in lower:
-                    break
-            else:
-                continue
+    folded = fold(sentence)
+    for kind, pattern, needs in patterns:
+        if not _holds(folded, needs):
+            continue
         for m in pattern.finditer(sentence):
             if any(e.start < m.end() and m.start() < e.end for e in found):
                 continue
