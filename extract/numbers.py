@@ -68,9 +68,10 @@ _DIGIT_MASKS = [
     r"\d+\s+(?i:năm|tháng|ngày|tuần|giờ|phút|giây|buổi|kỳ)(?![\wà-ỹ])",  # durations: 6 tháng, 5 năm qua
     r"[\d.,]+\s*(?i:lượt (?:xem|truy cập|thích|chia sẻ)|bình luận|views?)",
 ]
-# Every digit mask begins with one of these (a digit, or the "(", "+" of a phone number, or the
-# "." and "," of a view count); tests/extract/test_numbers.py checks it.
-_DIGIT_MASK_FIRST = r"\d(+.,"
+# Where a digit mask can begin: a digit, the "(" or "+" of a phone number, or the "." or "," a
+# view count may begin with (",5 lượt xem"); tests/extract/test_numbers.py checks it. Looking
+# ahead for these first spares trying the alternatives at most places ("." and "," included).
+_DIGIT_MASK_START = r"[\d(+]|[.,][\d.,]*\s*(?i:lượt |bình luận|view)"
 
 _MASK_WORDS: list[str] = []  # lower case, every word a word mask may begin with
 
@@ -103,17 +104,37 @@ def _alternation(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
-# (?=[...]) first: the alternatives are then tried only where a digit mask can begin.
-_DIGIT_MASK_RE = re.compile(f"(?=[{_DIGIT_MASK_FIRST}])(?:{_alternation(_DIGIT_MASKS)})")
+_DIGIT_MASK_RE = re.compile(f"(?={_DIGIT_MASK_START})(?:{_alternation(_DIGIT_MASKS)})")
 _WORD_MASK_RE = re.compile(_alternation(_WORD_MASKS))
-# Plain literals, looked for in the lower-cased text: the regex engine then skips in one step to
-# the next place where one of the words begins. (?i) would try all ~50 words at nearly every
-# letter; that made the masks a fifth of text -> facts.
-_MASK_WORD_START = re.compile("|".join(map(re.escape, _MASK_WORDS)))
+
+
+def _prefix_tree(words: list[str]) -> str:
+    """A regex of plain literals that matches where one of ``words`` begins, written as a tree of
+    their prefixes ("t(?:háng|hứ)"): the regex engine jumps to the next place that holds a first
+    letter and there tries one branch per letter, not every word that begins with it."""
+    rests_by_first: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        rests_by_first.setdefault(word[0], []).append(word[1:])
+    branches = []
+    for first, rests in rests_by_first.items():
+        if len(rests) == 1:
+            branches.append(re.escape(first + rests[0]))
+        elif "" in rests:  # a word that is the prefix of others ("số", "số nhà") marks where they begin
+            branches.append(re.escape(first))
+        else:
+            branches.append(re.escape(first) + f"(?:{_prefix_tree(rests)})")
+    return "|".join(branches)
+
+
+# Looked for in the lower-cased text, as plain literals: (?i) would try all ~50 words at nearly
+# every letter, which made the masks a fifth of text -> facts.
+_MASK_WORD_START = re.compile(_prefix_tree(_MASK_WORDS))
 _MASK_RE = re.compile(_alternation(_MASKS))  # all masks at once: what _mask_matches must find
 
 # A bare four-digit year is masked unless it counts something ("2016 hộ").
-_YEAR_RE = re.compile(r"(?=[12])(?<![\d.,])(?:19[5-9]\d|20[0-4]\d)(?![\d.,]\d)")
+# The digits come first and the look behind after them (not before the first), so that the
+# regex engine can jump from one "1" or "2" to the next instead of trying every place.
+_YEAR_RE = re.compile(r"(?:19[5-9]|20[0-4])\d(?<![\d.,]\d{4})(?![\d.,]\d)")
 _COUNT_NOUN_AFTER = re.compile(
     r"\s*(?:hộ|người|lượt|suất|thẻ|sổ|căn|ngôi|nhà|đối tượng|lao động|học sinh|trẻ|cháu|em|trường hợp|khách hàng|nhân khẩu|phần quà|tổ|xã|cụ)\b",
     re.IGNORECASE,
@@ -131,7 +152,7 @@ _WORD_NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 # Where a word number may begin, in the lower-cased text (see _word_led_matches).
-_NUMBER_WORD_START = re.compile("|".join(map(re.escape, sorted(_WORD_TOKENS))))
+_NUMBER_WORD_START = re.compile(_prefix_tree(list(_WORD_TOKENS)))
 # Vague quantities are not values: "hàng trăm", "hàng nghìn", "vài chục", "mấy trăm".
 _VAGUE_BEFORE = re.compile(r"(?:hàng|vài|mấy|dăm|nhiều|một vài)\s*$", re.IGNORECASE)
 # A word number counts only when a counted noun or a money word follows it.
