@@ -80,5 +80,6 @@ def test_time_expressions_are_the_same_when_patterns_are_skipped_for_lacking_the
     every_pattern = [(kind, pattern, ()) for kind, pattern in periods._PATTERNS]
     monkeypatch.setattr(periods, "_GATED", every_pattern)
     monkeypatch.setattr(periods, "_GATED_DIGITLESS", every_pattern)
+    monkeypatch.setattr(periods, "_GATED_YEARLESS", every_pattern)
     assert gated == [periods.time_expressions(s, PUB) for s in sentences]
     assert sum(map(len, gated)) > 100  # the sentences do hold time expressions
