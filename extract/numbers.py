@@ -68,10 +68,10 @@ _DIGIT_MASKS = [
     r"\d+\s+(?i:năm|tháng|ngày|tuần|giờ|phút|giây|buổi|kỳ)(?![\wà-ỹ])",  # durations: 6 tháng, 5 năm qua
     r"[\d.,]+\s*(?i:lượt (?:xem|truy cập|thích|chia sẻ)|bình luận|views?)",
 ]
-# Where a digit mask can begin: a digit, the "(" or "+" of a phone number, or the "." or "," a
-# view count may begin with (",5 lượt xem"); tests/extract/test_numbers.py checks it. Looking
-# ahead for these first spares trying the alternatives at most places ("." and "," included).
-_DIGIT_MASK_START = r"[\d(+]|[.,][\d.,]*\s*(?i:lượt |bình luận|view)"
+# Where a digit mask can begin: a digit, the "(" or "+" of a phone number, or the "." or "," of
+# a view count (",5 lượt xem"); tests/extract/test_numbers.py checks it. Looking ahead for these
+# first spares trying the alternatives at most places.
+_DIGIT_MASK_START = r"[\d(+.,]"
 
 _MASK_WORDS: list[str] = []  # lower case, every word a word mask may begin with
 
@@ -193,14 +193,19 @@ def normalize_text(text: str) -> str:
 _ODD_SPACES = ("\u00a0", "\u202f", "\u2009", "\u200b", "\ufeff")
 
 
+_ENGLISH_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?")
+_VIETNAMESE_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_VIETNAMESE_DECIMAL = re.compile(r"\d+,\d+")
+
+
 def parse_digits(raw: str) -> Decimal:
     """The value of one digit group as printed, by the rules in the module docstring."""
     s = raw.replace(" ", "")
-    if re.fullmatch(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?", s):
+    if _ENGLISH_THOUSANDS.fullmatch(s):
         return Decimal(s.replace(",", ""))
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", s):
+    if _VIETNAMESE_THOUSANDS.fullmatch(s):
         return Decimal(s.replace(".", "").replace(",", "."))
-    if re.fullmatch(r"\d+,\d+", s):
+    if _VIETNAMESE_DECIMAL.fullmatch(s):
         return Decimal(s.replace(",", "."))
     try:
         return Decimal(s)
