@@ -338,6 +338,7 @@ def period_for(
 _OPENS = re.compile(r"\s*(?:\([^()]{1,25}\)\s*[-–]?\s*)?(?:[\wÀ-ỹ]+\s+){0,2}")
 # A time that is what the sentence speaks of, not when: "Năm 2016 là năm đầu tiên ...".
 _SUBJECT_AFTER = re.compile(r"\s+(?:là|được xác định là|được coi là|sẽ)(?![\wà-ỹ])", re.I)
+_COMMA_AFTER = re.compile(r"\s*,")
 
 
 def next_frame(sentence: str, expressions: list[TimeExpression], figures: list[tuple[int, int]],
@@ -350,7 +351,7 @@ def next_frame(sentence: str, expressions: list[TimeExpression], figures: list[t
         # An adverbial that opens the sentence is its frame ("Ngày 28-4-2011, UBND tỉnh công
         # nhận hộ nghèo ... giai đoạn 2011-2015."), whatever it names later.
         for e in expressions[:1]:
-            if _OPENS.fullmatch(sentence[: e.start]) and re.match(r"\s*,", sentence[e.end:]) and e.period.end:
+            if _OPENS.fullmatch(sentence, 0, e.start) and _COMMA_AFTER.match(sentence, e.end) and e.period.end:
                 return e.period
     for e in reversed(expressions):
         if e.period.start is None and e.period.end is None:
@@ -359,7 +360,7 @@ def next_frame(sentence: str, expressions: list[TimeExpression], figures: list[t
         trails_a_figure = prev is not None and ";" not in sentence[prev:e.start] and e.start - prev <= 80
         if anywhere:
             return e.period
-        if not trails_a_figure and not (adverbial and _SUBJECT_AFTER.match(sentence[e.end:])):
+        if not trails_a_figure and not (adverbial and _SUBJECT_AFTER.match(sentence, e.end)):
             return e.period
     return frame
 
