@@ -34,6 +34,28 @@ def required_words(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     return _of_sequence(list(tree))
 
 
+def fold(text: str) -> str:
+    """A text as required words are compared with it: case-folded, and what (?i) takes for an i
+    that case folding does not make one (ı, and İ folded to i + a combining dot) made i."""
+    folded = text.casefold()
+    if "ı" in folded or "\u0307" in folded:
+        folded = folded.replace("ı", "i").replace("i\u0307", "i")
+    return folded
+
+
+def required_word_sets(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
+    """Every requirement of ``pattern`` that required_words chooses from, each a tuple of
+    case-folded strings one of which a match contains, shortest ones too (a "-" between two
+    years): a text that lacks any one of them cannot hold a match. () when none is known."""
+    if _parser is None:
+        return ()
+    try:
+        tree = _parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - an expression the parser reads otherwise: no gate
+        return ()
+    return tuple(o for o in _options(list(tree)) if o and all(o))
+
+
 def _best(options: list[tuple[str, ...]]) -> tuple[str, ...] | None:
     """Of several requirements (each alone is necessary), the most selective: the one whose
     shortest alternative is longest."""
@@ -42,6 +64,11 @@ def _best(options: list[tuple[str, ...]]) -> tuple[str, ...] | None:
 
 
 def _of_sequence(items: list) -> tuple[str, ...] | None:
+    return _best(_options(items))
+
+
+def _options(items: list) -> list[tuple[str, ...]]:
+    """What a sequence requires: each option is a tuple of strings one of which a match holds."""
     options: list[tuple[str, ...]] = []
     run: list[str] = []
 
@@ -77,6 +104,9 @@ def _of_sequence(items: list) -> tuple[str, ...] | None:
             sub = _of_sequence(list(av))
             if sub:
                 options.append(sub)
-        # Anything else (classes, anchors, lookarounds, optional parts) requires nothing certain.
+        elif op is C.IN and all(o is C.LITERAL for o, _ in av):
+            # A class of plain characters ("[-–]"): one of them. Too short for _best.
+            options.append(tuple(dict.fromkeys(chr(c).casefold() for _, c in av)))
+        # Anything else (other classes, anchors, lookarounds, optional parts) requires nothing certain.
     close()
-    return _best(options)
+    return options

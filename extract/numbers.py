@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -48,42 +49,94 @@ _NUMBER_RE = re.compile(rf"(?=\d)(?<![\w.,:-])((?>{_DIGITS}))(?![.,]?\d)")
 
 _LETTER = r"[A-Za-zÀ-ỹĐđ]"
 
-# Spans whose digits are never figures. Order does not matter: all are masked.
-_MASKS = [
+# Spans whose digits are never figures. Order does not matter: all are masked. A mask begins
+# either with a digit or sign, or with a word (matched in any case); the two kinds are found
+# apart (see _mask_matches), so a word mask is written with _word_mask, which notes its words.
+# "\d++" (possessive): where what follows cannot begin with a digit, giving digits back cannot
+# help, and trying it at every place of a long figure cost time.
+_DIGIT_MASKS = [
     r"\d{1,2}[:h]\d{2}(?::\d{2})?(?!\d)",  # times 04:05, 8h30
     r"(?<!\d)\d{1,2}/\d{1,2}/\d{2,4}(?!\d)",  # dates 15/05/2017
     r"(?<![\d.,])\d{1,2}/\d{1,2}(?![\d/])(?!\s*(?:hộ|người|xã|lượt))",  # day/month 30/4 (not a fraction of counts)
     r"(?<!\d)\d{1,2}-\d{1,2}-\d{4}(?!\d)",
     r"(?<!\d)\d{1,2}\.\d{1,2}\.\d{4}(?!\d)",
-    r"(?i:tháng)\s+\d{1,2}(?:\s*/\s*\d{4})?",  # tháng 5, tháng 5/2017
-    r"(?i:ngày)\s+\d{1,2}(?:\s*/\s*\d{1,2})?(?:\s*/\s*\d{2,4})?",
-    r"(?i:quý)\s+[IVX1-4]+(?:\s*/\s*\d{4})?",
-    r"(?i:năm|niên học|niên khóa|giai đoạn|nhiệm kỳ|mùa vụ|vụ)\s+\d{4}(?:\s*[-–]\s*\d{4})?",
     r"(?<!\d)(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}(?!\d)",  # year ranges 2016-2020
     # Legal and document numbers: 136/2013/NĐ-CP, 822/QĐ-UBND, 05-CT/TW, 04-NQ/HU
-    r"(?<![\w.])\d+(?:/\d{2,4})?[/-](?:[A-ZĐ]{1,}[-/]?)+[A-ZĐ0-9]*",
-    r"(?<![\wà-ỹ])(?i:nghị định|quyết định|thông tư|chỉ thị|nghị quyết|công văn|kế hoạch số|kết luận|điều|khoản|chương|mục|luật|văn bản)\s+(?:số\s+)?\d+[\w/.-]*",
-    # "số 25/77" is an address or a document; "tổng số 969.930" and "doanh số 52,6 tỷ" are figures.
-    r"(?<![\wà-ỹ])(?i:số)\s+\d+/\d+[\w/.-]*",
+    r"(?<![\w.])\d++(?:/\d{2,4})?[/-](?:[A-ZĐ]{1,}[-/]?)+[A-ZĐ0-9]*",
     # Phone and fax numbers: 0211.3862.xxx, 0238 3844 123, 1900 1234
     r"(?<!\d)(?:\(?\+?84\)?[\s.]?|0)\d{2,3}[\s.]?\d{3,4}[\s.]?\d{3,4}(?!\d)",
     r"(?<!\d)(?:1900|1800)[\s.]?\d{3,4}(?:[\s.]?\d{2,4})?(?!\d)",
-    r"\d+\s*(?i:tuổi)",  # ages
-    r"(?i:lần thứ|thứ|khóa|khoá|đợt|tập|kỳ|số nhà|km|tầng|phòng|lô|top|hạng|phiên)\s+\d+",
-    r"\d+\s+(?i:năm|tháng|ngày|tuần|giờ|phút|giây|buổi|kỳ)(?![\wà-ỹ])",  # durations: 6 tháng, 5 năm qua
-    r"(?i:lượt (?:xem|truy cập|thích|chia sẻ|bình luận))[:\s]*[\d.,]+",
-    r"[\d.,]+\s*(?i:lượt (?:xem|truy cập|thích|chia sẻ)|bình luận|views?)",
-    r"(?i:truy cập|đang online|online)[:\s]*[\d.,]+",
+    r"\d++\s*(?i:tuổi)",  # ages
+    r"\d++\s+(?i:năm|tháng|ngày|tuần|giờ|phút|giây|buổi|kỳ)(?![\wà-ỹ])",  # durations: 6 tháng, 5 năm qua
+    r"[\d.,]++\s*(?i:lượt (?:xem|truy cập|thích|chia sẻ)|bình luận|views?)",
 ]
-# Every mask begins with one of these characters (a digit, "(", "+", ".", ",", or the first
-# letter of a word some mask starts with, in either case; K and ſ are what (?i) also takes for
-# k and s). Looking ahead for them first spares trying 21 alternatives at every other position
-# (the masks were a fifth of text -> facts); tests/extract/test_numbers.py checks the set.
-_MASK_FIRST = "\\d(+.,tTnNqQgGmMvVcCkKđĐlLsShHpPoO\u212a\u017f"
-_MASK_RE = re.compile(f"(?=[{_MASK_FIRST}])(?:" + "|".join(f"(?:{m})" for m in _MASKS) + ")")
+# Where a digit mask can begin: a digit, the "(" or "+" of a phone number, or the "." or "," of
+# a view count (",5 lượt xem"); tests/extract/test_numbers.py checks it. Looking ahead for these
+# first spares trying the alternatives at most places.
+_DIGIT_MASK_START = r"[\d(+.,]"
+
+_MASK_WORDS: list[str] = []  # lower case, every word a word mask may begin with
+
+
+def _word_mask(words: str, rest: str, *, whole_word: bool = False) -> str:
+    """A mask that begins with one of ``words`` ("a|b", lower case), in any case, then ``rest``."""
+    _MASK_WORDS.extend(words.split("|"))
+    return (r"(?<![\wà-ỹ])" if whole_word else "") + f"(?i:{words}){rest}"
+
+
+_WORD_MASKS = [
+    _word_mask("tháng", r"\s+\d{1,2}(?:\s*/\s*\d{4})?"),  # tháng 5, tháng 5/2017
+    _word_mask("ngày", r"\s+\d{1,2}(?:\s*/\s*\d{1,2})?(?:\s*/\s*\d{2,4})?"),
+    _word_mask("quý", r"\s+[IVX1-4]+(?:\s*/\s*\d{4})?"),
+    _word_mask("năm|niên học|niên khóa|giai đoạn|nhiệm kỳ|mùa vụ|vụ", r"\s+\d{4}(?:\s*[-–]\s*\d{4})?"),
+    _word_mask(
+        "nghị định|quyết định|thông tư|chỉ thị|nghị quyết|công văn|kế hoạch số|kết luận|điều|khoản|chương|mục|luật|văn bản",
+        r"\s+(?:số\s+)?\d+[\w/.-]*", whole_word=True,
+    ),
+    # "số 25/77" is an address or a document; "tổng số 969.930" and "doanh số 52,6 tỷ" are figures.
+    _word_mask("số", r"\s+\d+/\d+[\w/.-]*", whole_word=True),
+    _word_mask("lần thứ|thứ|khóa|khoá|đợt|tập|kỳ|số nhà|km|tầng|phòng|lô|top|hạng|phiên", r"\s+\d+"),
+    _word_mask("lượt xem|lượt truy cập|lượt thích|lượt chia sẻ|lượt bình luận", r"[:\s]*[\d.,]+"),
+    _word_mask("truy cập|đang online|online", r"[:\s]*[\d.,]+"),
+]
+_MASKS = _DIGIT_MASKS + _WORD_MASKS
+
+
+def _alternation(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+_DIGIT_MASK_RE = re.compile(f"(?={_DIGIT_MASK_START})(?:{_alternation(_DIGIT_MASKS)})")
+_WORD_MASK_RE = re.compile(_alternation(_WORD_MASKS))
+
+
+def _prefix_tree(words: list[str]) -> str:
+    """A regex of plain literals that matches where one of ``words`` begins, written as a tree of
+    their prefixes ("t(?:háng|hứ)"): the regex engine jumps to the next place that holds a first
+    letter and there tries one branch per letter, not every word that begins with it."""
+    rests_by_first: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        rests_by_first.setdefault(word[0], []).append(word[1:])
+    branches = []
+    for first, rests in rests_by_first.items():
+        if len(rests) == 1:
+            branches.append(re.escape(first + rests[0]))
+        elif "" in rests:  # a word that is the prefix of others ("số", "số nhà") marks where they begin
+            branches.append(re.escape(first))
+        else:
+            branches.append(re.escape(first) + f"(?:{_prefix_tree(rests)})")
+    return "|".join(branches)
+
+
+# Looked for in the lower-cased text, as plain literals: (?i) would try all ~50 words at nearly
+# every letter, which made the masks a fifth of text -> facts.
+_MASK_WORD_START = re.compile(_prefix_tree(_MASK_WORDS))
+_MASK_RE = re.compile(_alternation(_MASKS))  # all masks at once: what _mask_matches must find
 
 # A bare four-digit year is masked unless it counts something ("2016 hộ").
-_YEAR_RE = re.compile(r"(?=[12])(?<![\d.,])(?:19[5-9]\d|20[0-4]\d)(?![\d.,]\d)")
+# The digits come first and the look behind after them (not before the first), so that the
+# regex engine can jump from one "1" or "2" to the next instead of trying every place.
+_YEAR_RE = re.compile(r"(?:19[5-9]|20[0-4])\d(?<![\d.,]\d{4})(?![\d.,]\d)")
 _COUNT_NOUN_AFTER = re.compile(
     r"\s*(?:hộ|người|lượt|suất|thẻ|sổ|căn|ngôi|nhà|đối tượng|lao động|học sinh|trẻ|cháu|em|trường hợp|khách hàng|nhân khẩu|phần quà|tổ|xã|cụ)\b",
     re.IGNORECASE,
@@ -100,6 +153,8 @@ _WORD_NUMBER_RE = re.compile(
     r"(?<![\wà-ỹ])(?=[mMhHbBtTnNlLsScCvVrR\u017f])((?:(?:" + "|".join(sorted(_WORD_TOKENS, key=len, reverse=True)) + r")(?:\s+|(?=[^\wà-ỹ])|$))+)",
     re.IGNORECASE,
 )
+# Where a word number may begin, in the lower-cased text (see _word_led_matches).
+_NUMBER_WORD_START = re.compile(_prefix_tree(list(_WORD_TOKENS)))
 # Vague quantities are not values: "hàng trăm", "hàng nghìn", "vài chục", "mấy trăm".
 _VAGUE_BEFORE = re.compile(r"(?:hàng|vài|mấy|dăm|nhiều|một vài)\s*$", re.IGNORECASE)
 # A word number counts only when a counted noun or a money word follows it.
@@ -140,14 +195,19 @@ def normalize_text(text: str) -> str:
 _ODD_SPACES = ("\u00a0", "\u202f", "\u2009", "\u200b", "\ufeff")
 
 
+_ENGLISH_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?")
+_VIETNAMESE_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_VIETNAMESE_DECIMAL = re.compile(r"\d+,\d+")
+
+
 def parse_digits(raw: str) -> Decimal:
     """The value of one digit group as printed, by the rules in the module docstring."""
     s = raw.replace(" ", "")
-    if re.fullmatch(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?", s):
+    if _ENGLISH_THOUSANDS.fullmatch(s):
         return Decimal(s.replace(",", ""))
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", s):
+    if _VIETNAMESE_THOUSANDS.fullmatch(s):
         return Decimal(s.replace(".", "").replace(",", "."))
-    if re.fullmatch(r"\d+,\d+", s):
+    if _VIETNAMESE_DECIMAL.fullmatch(s):
         return Decimal(s.replace(",", "."))
     try:
         return Decimal(s)
@@ -207,11 +267,58 @@ def parse_number_words(words: list[str]) -> Decimal | None:
 
 
 def masked_spans(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for m in _MASK_RE.finditer(text)]
+    spans = [m.span() for m in _mask_matches(text)]
     for m in _YEAR_RE.finditer(text):
         if not _COUNT_NOUN_AFTER.match(text, m.end()):
             spans.append(m.span())
     return spans
+
+
+def _mask_matches(text: str) -> Iterator[re.Match[str]]:
+    """What _MASK_RE.finditer(text) yields, found faster: digit masks by their own search, word
+    masks only where the lower-cased text holds one of their words. A digit mask and a word mask
+    never begin at the same place (their first characters differ), so taking the earlier of the
+    two next matches, and searching again past it, is what the one alternation does."""
+    lowered = _lowered(text)
+    if lowered is None:
+        yield from _MASK_RE.finditer(text)
+        return
+    digit = _DIGIT_MASK_RE.search(text)
+    word = _next_word_mask(text, lowered, 0)
+    while digit or word:
+        m = digit if word is None or (digit is not None and digit.start() < word.start()) else word
+        yield m
+        pos = m.end()  # no mask matches the empty string
+        if digit is not None and digit.start() < pos:
+            digit = _DIGIT_MASK_RE.search(text, pos)
+        if word is not None and word.start() < pos:
+            word = _next_word_mask(text, lowered, pos)
+
+
+def _next_word_mask(text: str, lowered: str, pos: int) -> re.Match[str] | None:
+    return next(_word_led_matches(_WORD_MASK_RE, _MASK_WORD_START, text, lowered, pos), None)
+
+
+def _word_led_matches(
+    pattern: re.Pattern[str], words: re.Pattern[str], text: str, lowered: str, pos: int = 0
+) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text, pos), for a pattern whose every match begins with a match of
+    ``words`` (plain literals) in ``lowered`` (see _lowered): it is tried only there."""
+    while start := words.search(lowered, pos):
+        m = pattern.match(text, start.start())
+        if m:
+            yield m
+            pos = m.end()  # the patterns this is used for never match the empty string
+        else:
+            pos = start.start() + 1  # words overlap ("kế hoạch số"): the next may begin inside this one
+
+
+def _lowered(text: str) -> str | None:
+    """``text`` lower-cased character for character, so that a word (?i) finds in ``text`` is
+    found as a plain literal at the same place; None if lower-casing changed the length."""
+    # (?i) takes "İ" and "ı" for i and "ſ" for s, which lower() turns into two characters or keeps.
+    lowered = text.replace("İ", "I").lower().replace("ı", "i").replace("ſ", "s")
+    return lowered if len(lowered) == len(text) else None
 
 
 class _SpanSet:
@@ -261,20 +368,20 @@ def _extend(text: str, end: int) -> tuple[int, Decimal, bool, bool, bool]:
     return end, factor, has_scale, is_percent, is_money
 
 
+_LETTER_AT = re.compile(r"[^\W\d_]")  # a letter glued to the digits
 _COMPOUND_PART = re.compile(rf"\s+({_DIGITS})\s*({_SCALE_WORD})", re.IGNORECASE)
 
 
 def find_numbers(text: str) -> list[NumberMention]:
     """Every figure in `text` that is not a date, time, year, code, phone number, age or ordinal."""
-    masks = masked_spans(text)
-    mask_set = _SpanSet(masks)
+    mask_set = _SpanSet(masked_spans(text))
     found: list[NumberMention] = []
     taken_until = -1
     for m in _NUMBER_RE.finditer(text):
         start, digits_end = m.span(1)
         if start < taken_until or mask_set.overlaps(start, digits_end):
             continue
-        glued = re.match(r"[^\W\d_]", text[digits_end : digits_end + 1])
+        glued = _LETTER_AT.match(text, digits_end)
         if glued and not _SCALE_RE.match(text, digits_end) and not _CURRENCY_RE.match(text, digits_end):
             continue  # "H5N1", "3G", "100m": a code or a measure, not a figure ("46.000đ" is money)
         value = parse_digits(m.group(1))
@@ -302,18 +409,20 @@ def find_numbers(text: str) -> list[NumberMention]:
             )
         )
         taken_until = end
-    found.extend(_find_word_numbers(text, masks, found))
+    found.extend(_find_word_numbers(text, mask_set, found))
     found.sort(key=lambda n: n.start)
     return found
 
 
-def _find_word_numbers(
-    text: str, masks: list[tuple[int, int]], digit_numbers: list[NumberMention]
-) -> list[NumberMention]:
+def _find_word_numbers(text: str, mask_set: _SpanSet, digit_numbers: list[NumberMention]) -> list[NumberMention]:
     found = []
-    mask_set = _SpanSet(masks)
     taken = _SpanSet([(n.start, n.end) for n in digit_numbers])
-    for m in _WORD_NUMBER_RE.finditer(text):
+    lowered = _lowered(text)
+    matches = (
+        _WORD_NUMBER_RE.finditer(text) if lowered is None
+        else _word_led_matches(_WORD_NUMBER_RE, _NUMBER_WORD_START, text, lowered)
+    )
+    for m in matches:
         raw = m.group(1).rstrip()
         start, end = m.start(1), m.start(1) + len(raw)
         words = raw.split()

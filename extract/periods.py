@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from extract.literals import fold, required_word_sets
+
 _STEMS = {"canh": 0, "tân": 1, "nhâm": 2, "quý": 3, "giáp": 4, "ất": 5, "bính": 6, "đinh": 7, "mậu": 8, "kỷ": 9, "kỉ": 9}
 _BRANCHES = {
     "thân": 0, "dậu": 1, "tuất": 2, "hợi": 3, "tý": 4, "tí": 4, "sửu": 5, "dần": 6, "mão": 7,
@@ -80,11 +82,36 @@ _NEEDS_WORD = {p: words for (_, p), (words, _) in zip(_PATTERNS, _NEEDS_BY_PLACE
 _DIGITLESS_PATTERNS = [(kind, p) for (kind, p), (_, digit) in zip(_PATTERNS, _NEEDS_BY_PLACE) if not digit]
 
 
-def _gated(patterns: list[tuple[str, re.Pattern[str]]]) -> list[tuple[str, re.Pattern[str], tuple[str, ...] | None]]:
-    return [(kind, p, _NEEDS_WORD.get(p)) for kind, p in patterns]
+def _needs(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
+    """What a sentence must hold (in its case fold) for ``pattern`` to match in it: the words
+    above, then every requirement extract/literals.py reads from the pattern (the "-" of a year
+    range, the "19"/"20" of a year), each a tuple of strings one of which must occur; the
+    longest first, as the rarest."""
+    read = sorted(set(required_word_sets(pattern)), key=lambda ws: (-min(map(len, ws)), ws))
+    stated = _NEEDS_WORD.get(pattern)
+    return ((stated,) if stated else ()) + tuple(ws for ws in read if ws != stated)
+
+
+def _gated(patterns: list[tuple[str, re.Pattern[str]]]) -> list[tuple[str, re.Pattern[str], tuple[tuple[str, ...], ...]]]:
+    return [(kind, p, _needs(p)) for kind, p in patterns]
 
 
 _GATED, _GATED_DIGITLESS = _gated(_PATTERNS), _gated(_DIGITLESS_PATTERNS)
+# Half the patterns need a year ("19"/"20"): a sentence with digits but no year is read by the rest.
+_YEAR_DIGITS = ("19", "20")
+_GATED_YEARLESS = [(kind, p, needs) for kind, p, needs in _GATED if _YEAR_DIGITS not in needs]
+
+
+def _holds(folded: str, needs: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether the folded sentence holds one of the words of each need (plain loops: this runs
+    for every pattern on every sentence, and generator expressions cost more than the test)."""
+    for words in needs:
+        for w in words:
+            if w in folded:
+                break
+        else:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -242,21 +269,24 @@ def time_expressions(sentence: str, published: date | None, ref_year: int | None
     publication date is unknown (document.reference_year); what runs "đến nay" stays open."""
     found: list[TimeExpression] = []
     # Most patterns need a digit; a sentence without one is read by the few that do not.
-    patterns = _GATED if _DIGIT.search(sentence) else _GATED_DIGITLESS
-    lower = sentence.lower()
-    for kind, pattern, words in patterns:
-        if words:
-            for w in words:
-                if w in lower:
-                    break
-            else:
-                continue
+    folded = fold(sentence)
+    if not _DIGIT.search(sentence):
+        patterns = _GATED_DIGITLESS
+    elif _YEAR_DIGITS[0] in folded or _YEAR_DIGITS[1] in folded:
+        patterns = _GATED
+    else:
+        patterns = _GATED_YEARLESS
+    for kind, pattern, needs in patterns:
+        if not _holds(folded, needs):
+            continue
         for m in pattern.finditer(sentence):
             if any(e.start < m.end() and m.start() < e.end for e in found):
                 continue
             period = _period(kind, m, published, ref_year)
             if period is not None:
-                found.append(TimeExpression(m.start(), m.end(), kind, replace(period, kind=kind)))
+                # Period(...) rather than dataclasses.replace, which costs several times more
+                period = Period(period.start, period.end, period.explicit, kind)
+                found.append(TimeExpression(m.start(), m.end(), kind, period))
     return sorted((e for e in found if e.kind != "ignore"), key=lambda e: e.start)
 
 
@@ -308,6 +338,7 @@ def period_for(
 _OPENS = re.compile(r"\s*(?:\([^()]{1,25}\)\s*[-–]?\s*)?(?:[\wÀ-ỹ]+\s+){0,2}")
 # A time that is what the sentence speaks of, not when: "Năm 2016 là năm đầu tiên ...".
 _SUBJECT_AFTER = re.compile(r"\s+(?:là|được xác định là|được coi là|sẽ)(?![\wà-ỹ])", re.I)
+_COMMA_AFTER = re.compile(r"\s*,")
 
 
 def next_frame(sentence: str, expressions: list[TimeExpression], figures: list[tuple[int, int]],
@@ -320,7 +351,7 @@ def next_frame(sentence: str, expressions: list[TimeExpression], figures: list[t
         # An adverbial that opens the sentence is its frame ("Ngày 28-4-2011, UBND tỉnh công
         # nhận hộ nghèo ... giai đoạn 2011-2015."), whatever it names later.
         for e in expressions[:1]:
-            if _OPENS.fullmatch(sentence[: e.start]) and re.match(r"\s*,", sentence[e.end:]) and e.period.end:
+            if _OPENS.fullmatch(sentence, 0, e.start) and _COMMA_AFTER.match(sentence, e.end) and e.period.end:
                 return e.period
     for e in reversed(expressions):
         if e.period.start is None and e.period.end is None:
@@ -329,7 +360,7 @@ def next_frame(sentence: str, expressions: list[TimeExpression], figures: list[t
         trails_a_figure = prev is not None and ";" not in sentence[prev:e.start] and e.start - prev <= 80
         if anywhere:
             return e.period
-        if not trails_a_figure and not (adverbial and _SUBJECT_AFTER.match(sentence[e.end:])):
+        if not trails_a_figure and not (adverbial and _SUBJECT_AFTER.match(sentence, e.end)):
             return e.period
     return frame
 

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:TP|Tp|TT|TX|Q|P|TS|ThS|PGS|GS|BS|KS|Th|St|Mr|Mrs|Ms|Dr|v\.v|Nxb|tr)|\b[A-ZĐ])\.$"
 )
+# A match of _ABBREVIATIONS is at most 4 characters ("PGS.") and \b reads one before it: the
+# last 5 characters before a sentence end decide, not the whole sentence (searching all of it
+# for each "." tried every position of the sentence).
+_ABBREVIATION_TAIL = 5
 _END = re.compile(r"[.!?…]+[\"”’)]*\s+(?=[\"“‘(]?[A-ZÀ-ỸĐ0-9])")
 
 
@@ -37,10 +41,9 @@ def split_sentences(text: str) -> list[Sentence]:
     for p_index, (p_start, p_end) in enumerate(paragraphs(text)):
         start = p_start
         for m in _END.finditer(text, p_start, p_end):
-            candidate = text[start : m.start() + len(m.group().rstrip())]
-            if _ABBREVIATIONS.search(text[start : m.start() + 1]):
+            if _ABBREVIATIONS.search(text[max(start, m.start() + 1 - _ABBREVIATION_TAIL) : m.start() + 1]):
                 continue
-            out.append(_sentence(text, start, start + len(candidate), p_index))
+            out.append(_sentence(text, start, m.start() + len(m.group().rstrip()), p_index))
             start = m.end()
         if start < p_end:
             out.append(_sentence(text, start, p_end, p_index))

@@ -59,3 +59,26 @@ def test_extract_facts_gives_the_same_facts_when_rules_are_tried_without_their_g
     monkeypatch.setattr(facts, "_may_match", lambda rule, folded: True)
     assert gated == [facts.extract_facts(t, None, None, gazetteer) for t in texts]
     assert sum(map(len, gated)) > 100
+
+
+@pytest.mark.parametrize(
+    "pattern,expected",
+    [
+        (r"(?i:giai đoạn)?\s*(19|20)\d{2}\s*[-–]\s*(19|20)\d{2}", (("19", "20"), ("-", "–"), ("19", "20"))),
+        (r"(?i:từ|kể từ)\s+năm\s+(\d+)", (("từ", "kể từ"), ("năm",))),
+        (r"[^-–]\d", ()),  # a negated class requires none of its characters
+        (r"(?:hộ )?nghèo|\d", ()),  # an alternative that requires nothing: no requirement
+    ],
+    ids=["year range", "words in sequence", "negated class", "open branch"],
+)
+def test_required_word_sets_are_every_requirement_of_a_match_when_pattern_is_read(pattern, expected):
+    from extract.literals import required_word_sets
+
+    assert required_word_sets(re.compile(pattern)) == expected
+
+
+def test_fold_makes_i_what_ignorecase_takes_for_i_when_text_has_dotted_or_dotless_i():
+    from extract.literals import fold
+
+    assert fold("NİÊN HỌC, nıên khóa, ſố") == "niên học, niên khóa, số"
+    assert re.search(r"(?i:niên học)", "NİÊN HỌC") and re.search(r"(?i:niên)", "nıên")

@@ -102,8 +102,9 @@ def test_parse_number_words_reads_value(words, expected):
 
 
 def test_figures_masks_and_word_numbers_are_the_same_when_their_first_characters_are_looked_for_first():
-    """The mask and word-number patterns look ahead for the characters their matches can begin
-    with (for speed); they must find what the bare alternations find, on every kind of mask."""
+    """The figure and year patterns look ahead for the characters their matches can begin with,
+    and the masks and word numbers are tried only where their words begin (for speed); they must
+    find what the bare alternations find, on every kind of mask and in any case."""
     import re
 
     import extract.numbers as numbers
@@ -114,17 +115,67 @@ def test_figures_masks_and_word_numbers_are_the_same_when_their_first_characters
     texts.append(
         "Lúc 8h30 ngày 15/5/2017, 15-05-2017, 15.05.2017, tháng 5/2017, Ngày 3/4, Quý IV/2019, NĂM 2016-2020, "
         "Nghị định 136/2013/NĐ-CP, Số 25/77, (+84) 211.3862.123, 1900 1234, 65 tuổi, lần thứ 3, KM 12, "
-        "6 tháng, lượt xem: 1.234, 567 views, Online: 89, Đợt 2, Phiên 4; hai trăm hộ, Một nghìn người, Mười lăm cụ."
+        "6 tháng, lượt xem: 1.234, 567 views, Online: 89, Đợt 2, Phiên 4; hai trăm hộ, Một nghìn người, Mười lăm cụ, "
+        "kế hoạch số 12/KH-UBND, kế hoạch 5 hộ, số nhà 7, Lượt Bình Luận 3, ,5 lượt xem, .12 Bình luận, 1.2 views, "
+        "x1999, 2000.2001, ,2002 và 2003,5 hay 2004 hộ."
     )
+    # (?i) takes "İ" and "ı" for i and "ſ" for s: the masks and word numbers must too.
+    texts.append("NİÊN HỌC 2019-2020, nıên khóa 2021, ſố 25/77, Lần Thứ 4, ſáu trăm hộ, haı trăm người, Chín Mươi hộ.")
     bare_masks = re.compile("|".join(f"(?:{m})" for m in numbers._MASKS))
     bare_words = re.compile(numbers._WORD_NUMBER_RE.pattern.replace("(?=[mMhHbBtTnNlLsScCvVrR\\u017f])", ""), re.IGNORECASE)
     assert bare_words.pattern != numbers._WORD_NUMBER_RE.pattern
     bare_numbers = re.compile(numbers._NUMBER_RE.pattern.removeprefix("(?=\\d)"))
-    bare_years = re.compile(numbers._YEAR_RE.pattern.removeprefix("(?=[12])"))
+    # The year as read left to right; _YEAR_RE puts its look behind after the digits.
+    bare_years = re.compile(r"(?<![\d.,])(?:19[5-9]\d|20[0-4]\d)(?![\d.,]\d)")
     assert (bare_numbers.pattern, bare_years.pattern) != (numbers._NUMBER_RE.pattern, numbers._YEAR_RE.pattern)
     for text in texts:
+        lowered = numbers._lowered(text)
+        assert lowered is not None
+        word_numbers = numbers._word_led_matches(numbers._WORD_NUMBER_RE, numbers._NUMBER_WORD_START, text, lowered)
         assert [m.span() for m in numbers._NUMBER_RE.finditer(text)] == [m.span() for m in bare_numbers.finditer(text)]
         assert [m.span() for m in numbers._YEAR_RE.finditer(text)] == [m.span() for m in bare_years.finditer(text)]
-        assert [m.span() for m in numbers._MASK_RE.finditer(text)] == [m.span() for m in bare_masks.finditer(text)]
-        assert [m.span() for m in numbers._WORD_NUMBER_RE.finditer(text)] == [m.span() for m in bare_words.finditer(text)]
-    assert len(list(bare_masks.finditer(texts[-1]))) >= 20
+        assert [m.span() for m in numbers._mask_matches(text)] == [m.span() for m in bare_masks.finditer(text)]
+        assert [m.span() for m in word_numbers] == [m.span() for m in bare_words.finditer(text)]
+    assert len(list(bare_masks.finditer(texts[-2]))) >= 24
+    assert len(list(bare_masks.finditer(texts[-1]))) == 4
+    assert len(list(bare_words.finditer(texts[-1]))) >= 3
+
+
+def test_digit_masks_begin_where_their_lookahead_allows_when_probed_with_each_first_character():
+    """_DIGIT_MASK_START must hold wherever a digit mask matches, and no word mask may begin
+    with a digit or sign (masked_spans takes the two kinds as never beginning together)."""
+    import re
+
+    import extract.numbers as numbers
+
+    start = re.compile(f"(?:{numbers._DIGIT_MASK_START})")
+    probes = [chr(c) for c in range(0x250)] + ["٣", "۵", "०", "İ", "ſ", "K"]
+    tails = ("1", "12/3/2020", "84 211 3862 123", "5 tuổi", " lượt xem", "1:30", "0/QĐ-UB", ",5 Bình luận", " views")
+    matched = 0
+    for mask in numbers._DIGIT_MASKS:
+        pattern = re.compile(f"(?:{mask})")
+        for c in probes:
+            for tail in tails:  # a match beginning with c, whatever follows
+                if pattern.match(c + tail):
+                    matched += 1
+                    assert start.match(c + tail), (mask, c + tail)
+    assert matched > 50
+    for mask in numbers._WORD_MASKS:
+        assert mask.startswith(("(?i:", "(?<![\\wà-ỹ])(?i:")), mask
+
+
+def test_lowered_text_finds_every_word_when_its_letters_are_ones_ignorecase_takes_for_others():
+    """The mask words and number words are looked for as plain literals in numbers._lowered(text):
+    every character that (?i) takes for one of their letters must lower to that letter there."""
+    import re
+    import sys
+
+    import extract.numbers as numbers
+
+    letters = sorted(set("".join(numbers._MASK_WORDS) + "".join(numbers._WORD_TOKENS)) - {" "})
+    every_character = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    taken = set(re.findall(f"(?i:[{re.escape(''.join(letters))}])", every_character))
+    assert len(taken) > len(letters)
+    for c in taken:
+        same = [k for k in letters if re.fullmatch(f"(?i:{re.escape(k)})", c)]
+        assert same == [numbers._lowered(c)], (hex(ord(c)), same)

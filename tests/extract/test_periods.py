@@ -77,8 +77,9 @@ def test_time_expressions_are_the_same_when_patterns_are_skipped_for_lacking_the
     sentences = [s.text for p in sorted((FIXTURES / "devset").glob("*.txt")) for s in split_sentences(normalize_text(p.read_text(encoding="utf-8")))]
     sentences += [c[0] for c in CASES] + ["Quà Tết cho hộ nghèo.", "Lũy kế từ khi thành lập, so với cùng kỳ tăng.", "ĐẾN CUỐI QUÝ II, NGÀY 5/6"]
     gated = [periods.time_expressions(s, PUB) for s in sentences]
-    every_pattern = [(kind, pattern, None) for kind, pattern in periods._PATTERNS]
+    every_pattern = [(kind, pattern, ()) for kind, pattern in periods._PATTERNS]
     monkeypatch.setattr(periods, "_GATED", every_pattern)
     monkeypatch.setattr(periods, "_GATED_DIGITLESS", every_pattern)
+    monkeypatch.setattr(periods, "_GATED_YEARLESS", every_pattern)
     assert gated == [periods.time_expressions(s, PUB) for s in sentences]
     assert sum(map(len, gated)) > 100  # the sentences do hold time expressions
