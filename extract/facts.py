@@ -231,6 +231,10 @@ _POVERTY_LINE = re.compile(rf"{W}(?:chuẩn nghèo|chuẩn cận nghèo|ngưỡn
 _POLICY_LIMIT = re.compile(rf"{W}(?:tối đa|hạn mức|mức (?:cho )?vay (?:tối đa|tối thiểu)|không vượt quá)[^.;]{{0,40}}$", re.I)
 _PLAN_AFTER = re.compile(r"\s*(?:so với\s+)?(?:kế hoạch|KH|chỉ tiêu|mục tiêu|cùng kỳ|Quyết định|Nghị quyết)", re.I)
 _MULTIPLE_BEFORE = re.compile(r"(?:gấp|bằng)\s*$", re.I)
+_TIMES_AFTER = re.compile(r"\s*lần")
+_LOAN_WORD = re.compile(r"vay|cho vay|mức", re.I)
+_MASS_AFTER = re.compile(r"\s*(tấn|tạ|kg|ki-lô-gam)", re.I)
+_CHANGE_VERB = re.compile(rf"{W}(tăng|giảm){E}[^;]*$", re.I)
 
 _QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
     ("at_least", re.compile(rf"{W}(?:ít nhất|tối thiểu|không dưới|không ít hơn)\s*$", re.I)),
@@ -294,6 +298,8 @@ class _Candidate:
     # What the text before the sentence speaks of (the sentence before it in its paragraph, the
     # headline): a list item's figure ("Hà Nam với 727.215 người") is of the list's topic.
     context: str = ""
+    # What all figures of the sentence share (made once by _candidates).
+    reading: "_SentenceReading | None" = None
 
 
 def _clause_bounds(text: str, sentence: Sentence, pos: int) -> tuple[int, int]:
@@ -303,7 +309,7 @@ def _clause_bounds(text: str, sentence: Sentence, pos: int) -> tuple[int, int]:
     return start, (sentence.end if end < 0 else end)
 
 
-def _windows(text: str, c: _Candidate, neighbours: list[NumberMention]) -> list[str]:
+def _windows(text: str, c: _Candidate, neighbours: list[NumberMention]) -> tuple[str, str, str, str]:
     """Texts to classify a figure on, nearest first: the words after it (up to the next figure),
     then with them the words since the figure before it, since its clause began (semicolons part
     clauses) and since its sentence began. Words after the next figure are that figure's own.
@@ -315,12 +321,12 @@ def _windows(text: str, c: _Candidate, neighbours: list[NumberMention]) -> list[
     # A figure joined to the next one reads the words after that one too.
     next_start = (later[1] if len(later) > 1 else c_end) if c.joined_to_next else (later[0] if later else c_end)
     own_after = " ¤ " + _own_words(text[c.end:next_start])
-    return [
+    return (
         own_after,
         text[prev_end:n.start] + own_after,
         text[c_start:n.start] + own_after,
         text[c.sentence.start:n.start] + own_after,
-    ]
+    )
 
 
 # After a comma, a list of beneficiaries goes on ("hộ nghèo, cận nghèo và hộ mới thoát nghèo được
@@ -332,11 +338,15 @@ _LIST_GOES_ON = re.compile(
 )
 
 
+_CLAUSE_END = re.compile(r"[;:]|\.(?!\d)")  # a dot between digits is a thousands mark
+_COMMA = re.compile(r",(?!\d)")
+
+
 def _own_words(after: str) -> str:
     """The words after a figure that are still about it: up to the end of the clause, or a comma
     that starts a new clause."""
-    after = re.split(r"[;:]|\.(?!\d)", after, maxsplit=1)[0]  # a dot between digits is a thousands mark
-    for m in re.finditer(r",(?!\d)", after):
+    after = _CLAUSE_END.split(after, maxsplit=1)[0]
+    for m in _COMMA.finditer(after):
         if not _LIST_GOES_ON.match(after, m.start()):
             return after[: m.start()]
     return after
@@ -383,19 +393,53 @@ def _may_match(rule: Rule | re.Pattern[str], folded: str) -> bool:
     return False
 
 
-_TIER_RULES: dict[str, tuple[list[Rule], dict[str, list[tuple[int, Rule]]]]] = {}
+_UNIT_RULES_MADE: dict[str, list[Rule]] = {}
 
 
-def _rules_of(unit: str) -> tuple[list[Rule], dict[str, list[tuple[int, Rule]]]]:
-    """The unit's rules (catch-alls aside), and by tier with their order among them: asked for
-    every figure, so made once per unit."""
-    if unit not in _TIER_RULES:
-        rules = [r for r in RULES if unit in r.units and r.pattern.pattern != "."]
-        by_tier: dict[str, list[tuple[int, Rule]]] = {}
-        for order, r in enumerate(rules):
-            by_tier.setdefault(r.tier, []).append((order, r))
-        _TIER_RULES[unit] = (rules, by_tier)
-    return _TIER_RULES[unit]
+def _rules_of(unit: str) -> list[Rule]:
+    """The unit's rules (catch-alls aside), in RULES order: asked for every sentence, so made
+    once per unit."""
+    if unit not in _UNIT_RULES_MADE:
+        _UNIT_RULES_MADE[unit] = [r for r in RULES if unit in r.units and r.pattern.pattern != "."]
+    return _UNIT_RULES_MADE[unit]
+
+
+class _SentenceReading:
+    """What every figure of one sentence reads the same: the sentence's case fold and, by unit,
+    the rules (and the group patterns) whose required words it holds. Every window a figure is
+    read on is a piece of its sentence, so a rule not live in the sentence matches in none of
+    them (extract/literals.py); working this out once per sentence, not once per figure and
+    window, is the same reading for less work."""
+
+    def __init__(self, sentence: Sentence) -> None:
+        self.folded = _fold(sentence.text)
+        self._rules: dict[str, tuple[list[Rule], dict[int, list[tuple[int, Rule]]]]] = {}
+        self._groups: list[tuple[str, re.Pattern[str]]] | None = None
+        # A target word (_TARGET) anywhere in the sentence; without one, _PROGRAMME_NAME (which
+        # holds "mục tiêu", one of them) has nothing to take out either.
+        self.may_name_target = _may_match(_TARGET, self.folded)
+        self.may_limit_policy = _may_match(_POLICY_LIMIT, self.folded)
+        self.may_name_poverty_line = _may_match(_POVERTY_LINE, self.folded)
+        self.may_change = _may_match(_CHANGE_BEFORE, self.folded)  # "tăng", "giảm"
+        self.qualifiers = [(name, p) for name, p in _QUALIFIERS if _may_match(p, self.folded)]
+
+    def rules_of(self, unit: str) -> tuple[list[Rule], dict[int, list[tuple[int, Rule]]]]:
+        """The unit's live rules, and by tier with their order among all the unit's rules."""
+        if unit not in self._rules:
+            live: list[Rule] = []
+            by_tier: dict[int, list[tuple[int, Rule]]] = {}
+            for order, r in enumerate(_rules_of(unit)):
+                if _may_match(r, self.folded):
+                    live.append(r)
+                    by_tier.setdefault(r.tier, []).append((order, r))
+            self._rules[unit] = (live, by_tier)
+        return self._rules[unit]
+
+    def groups(self) -> list[tuple[str, re.Pattern[str]]]:
+        """The group patterns that may match in the sentence, in GROUP_PATTERNS order."""
+        if self._groups is None:
+            self._groups = [(g, p) for g, p in GROUP_PATTERNS if _may_match(p, self.folded)]
+        return self._groups
 
 
 def _SPECIFIC_IN_CONTEXT(c: _Candidate, rules: list[Rule], live: list[Rule], sentence: str) -> tuple[str, str] | None:
@@ -413,24 +457,24 @@ def _SPECIFIC_IN_CONTEXT(c: _Candidate, rules: list[Rule], live: list[Rule], sen
     return rule.fact_table, rule.metric
 
 
-def classify(text: str, c: _Candidate, neighbours: list[NumberMention]) -> tuple[str, str] | None:
+def classify(c: _Candidate, windows: tuple[str, str, str, str]) -> tuple[str, str] | None:
     """What a figure measures, read as near the figure as possible.
 
     At each distance (the figure's own words, then its clause, then its sentence): a SPECIFIC
     rule (an action: lending, cards, allowances, relief ...) matched nearest the figure wins; then
     a GENERIC one (support, spending, lending in general) in RULES order; then a SUBJECT rule that
     names only whose figure it is ("hộ nghèo"), nearest first. FALLBACK rules and the unit's
-    catch-all decide only when nothing else does."""
-    after, near, clause, sentence = _windows(text, c, neighbours)
-    rules, by_tier = _rules_of(c.unit)
-    # Only the rules whose required words the sentence holds can match in any of the windows
-    # (each is a piece of the sentence window): the others are not tried (extract/literals.py).
-    folded = _fold(sentence)
-    by_tier = {tier: [(o, r) for o, r in pairs if _may_match(r, folded)] for tier, pairs in by_tier.items()}
-    live = [r for r in rules if _may_match(r, folded)]
+    catch-all decide only when nothing else does.
+
+    ``windows``: the figure's _windows."""
+    sentence = windows[3]
+    rules = _rules_of(c.unit)
+    # Only the rules whose required words the sentence holds can match in any of the windows:
+    # the others are not tried (extract/literals.py).
+    live, by_tier = c.reading.rules_of(c.unit)
     # The figure's own words that name no topic ("hỗ trợ", "được vay") yield to a topic of the
     # text before it: "... mua thẻ BHYT ... Có 3 địa phương được hỗ trợ nhiều nhất là huyện A với 3.890 người".
-    own = _classify_own(c, live, by_tier, (after, near, clause, sentence))
+    own = _classify_own(c, live, by_tier, windows)
     if own is None or own[1] in _WEAK_METRICS:
         in_context = _SPECIFIC_IN_CONTEXT(c, rules, live, sentence)
         if in_context is not None:
@@ -471,17 +515,17 @@ def _classify_own(c: _Candidate, rules: list[Rule], by_tier: dict[str, list[tupl
     return None
 
 
-def group_of(text: str, c: _Candidate, neighbours: list[NumberMention], metric: str) -> str | None:
-    """The beneficiary group: the first group named after the figure, else the nearest before it."""
+def group_of(text: str, c: _Candidate, windows: tuple[str, str, str, str], metric: str) -> str | None:
+    """The beneficiary group: the first group named after the figure, else the nearest before it.
+    ``windows``: the figure's _windows."""
     if metric == "households_total":
         return None  # all households of a place: nobody's group
-    after_window, near, clause = _windows(text, c, neighbours)[:3]
-    after = re.split(r",(?!\d)|\(", after_window, maxsplit=1)[0]  # the figure's own noun phrase
+    after_window, near, clause = windows[:3]
+    after = _NOUN_PHRASE_END.split(after_window, maxsplit=1)[0]  # the figure's own noun phrase
     # "chiếm 27,22% hộ nghèo", "đạt 22,30% lực lượng lao động": what follows a share is its base.
     is_share = c.unit == "percent" and _SHARE_OF.search(text, max(0, c.number.start - 25), c.number.start)
-    # The other windows are pieces of the clause's: a group pattern without its words there is not tried.
-    folded = _fold(clause)
-    patterns = [(g, p) for g, p in GROUP_PATTERNS if _may_match(p, folded)]
+    # The windows are pieces of the sentence: a group pattern without its words there is not tried.
+    patterns = c.reading.groups()
     hits = [] if is_share else [(m.start(), g) for g, p in patterns for m in [p.search(after)] if m]
     if hits:
         return min(hits)[1]
@@ -497,6 +541,7 @@ def group_of(text: str, c: _Candidate, neighbours: list[NumberMention], metric: 
     return None
 
 
+_NOUN_PHRASE_END = re.compile(r",(?!\d)|\(")
 _SHARE_OF = re.compile(rf"{W}(?:chiếm|đạt|bằng)(?:\s+(?:tỷ lệ|tỉ lệ|khoảng|gần|hơn|trên))?\s*$", re.I)
 # Between two groups of one list: "hộ nghèo, cận nghèo và hộ mới thoát nghèo".
 _LIST_GAP = re.compile(r"^[\s,]*(?:(?:và|hoặc|cùng)\s+)?(?:(?:hộ|người|đối tượng|gia đình)\s+)?(?:mới\s+)?$", re.I)
@@ -524,9 +569,11 @@ _GROUP_OF_METRIC = (
 )
 
 
-def _qualifier(text: str, start: int, floor: int) -> str:
+def _qualifier(text: str, start: int, floor: int, qualifiers: list[tuple[str, re.Pattern[str]]]) -> str:
+    """``qualifiers``: the _QUALIFIERS that may match in the figure's sentence, which holds the
+    words before it from ``floor``."""
     before = text[max(floor, start - 30):start]
-    for name, pattern in _QUALIFIERS:
+    for name, pattern in qualifiers:
         if pattern.search(before):
             return name
     return "exact"
@@ -535,10 +582,17 @@ def _qualifier(text: str, start: int, floor: int) -> str:
 def _is_target(text: str, c: _Candidate, clause_start: int) -> bool:
     if _CRITERIA_AFTER.match(text, c.end):
         return True
-    if c.unit == "vnd" and _POVERTY_LINE.search(text, max(clause_start, c.number.start - 80), c.number.start):
+    # Each search below reads a piece of the sentence: one whose words the sentence lacks is not made.
+    reading = c.reading
+    if (c.unit == "vnd" and reading.may_name_poverty_line
+            and _POVERTY_LINE.search(text, max(clause_start, c.number.start - 80), c.number.start)):
         return True  # the poverty line is a criterion, not a transfer
-    if _POLICY_LIMIT.search(text, max(clause_start, c.number.start - 60), c.number.start) and re.search(r"vay|cho vay|mức", text[clause_start:c.number.start], re.I):
+    if (reading.may_limit_policy
+            and _POLICY_LIMIT.search(text, max(clause_start, c.number.start - 60), c.number.start)
+            and _LOAN_WORD.search(text, clause_start, c.number.start)):
         return True
+    if not reading.may_name_target:
+        return False
     # A target or criterion governs the clauses that list what it asks for ("xã đạt chuẩn phải
     # có tỷ lệ ... từ 85% trở lên; tỷ lệ trẻ em suy dinh dưỡng từ 13,9% đến 31%").
     before = _PROGRAMME_NAME.sub(" ", text[c.sentence.start:c.number.start])
@@ -550,13 +604,16 @@ def _is_target(text: str, c: _Candidate, clause_start: int) -> bool:
 
 
 def _change(text: str, c: _Candidate, prev_end: int) -> str | None:
+    if not c.reading.may_change:
+        return None  # both readings need "tăng" or "giảm" before the figure, in its sentence
     before = text[prev_end:c.number.start]
     m = _CHANGE_BEFORE.search(before)
     if m:
         return "_increase" if m.group(1).lower() == "tăng" else "_reduction"
-    if _COMPARISON_AFTER.match(text[c.end:]):
+    # The comparison is at most 50 characters long: slicing only those keeps a long page linear.
+    if _COMPARISON_AFTER.match(text[c.end:c.end + 50]):
         # "giảm 350 hộ so với năm trước", with the verb further back in the clause
-        verb = re.search(rf"{W}(tăng|giảm){E}[^;]*$", before, re.I)
+        verb = _CHANGE_VERB.search(before)
         if verb and not _LEVEL_AFTER_CHANGE.search(before[verb.end():]):
             return "_increase" if verb.group(1).lower() == "tăng" else "_reduction"
     return None
@@ -741,6 +798,7 @@ def _unit_named_before(text: str, sentence: Sentence, n: NumberMention, floor: i
 
 def _candidates(text: str, sentence: Sentence, nums: list[NumberMention]) -> list[_Candidate]:
     out: list[_Candidate] = []
+    reading = _SentenceReading(sentence)
     for i, n in enumerate(nums):
         unit, end = unit_of(text, n)
         joined = False
@@ -759,7 +817,7 @@ def _candidates(text: str, sentence: Sentence, nums: list[NumberMention]) -> lis
         if unit in _WHOLE_UNITS and re.fullmatch(r"\d{1,3},\d{3}", n.text.strip()):
             # "1,250 suất quà": a count is whole, so the comma is the English thousands mark.
             value = Decimal(n.text.replace(",", ""))
-        out.append(_Candidate(n, sentence, unit, end, value, joined_to_next=joined))
+        out.append(_Candidate(n, sentence, unit, end, value, joined_to_next=joined, reading=reading))
     _apply_ranges(text, out)
     return out
 
@@ -802,10 +860,11 @@ def _fact(
     if c.unit == "card" and not _INSURANCE_NEAR.search(text, max(0, c.sentence.start - 400), c.sentence.end):
         return None
     prev_end = max([m.end for m in nums if m.end <= n.start], default=c.sentence.start)
+    windows = _windows(text, c, nums)  # read by both classify and group_of
     change = _change(text, c, prev_end)
     level = _level_changed(text, c, earlier) if change else None
     per_unit = None if change else _per_beneficiary(text, c, prev_end)
-    if _MULTIPLE_BEFORE.search(text[prev_end:n.start]) and re.match(r"\s*lần", text[c.end:]):
+    if _MULTIPLE_BEFORE.search(text[prev_end:n.start]) and _TIMES_AFTER.match(text, c.end):
         table_metric: tuple[str, str] | None = ("other", "target_multiple")
         c.unit = "other"
     elif level is not None:
@@ -819,7 +878,7 @@ def _fact(
         table_metric = share
         c.how = "level"
     else:
-        table_metric = classify(text, c, nums)
+        table_metric = classify(c, windows)
     if table_metric is None:
         return None
     fact_table, metric = table_metric
@@ -828,9 +887,9 @@ def _fact(
     if change and (fact_table != "other" or metric.endswith(("_rate", "_amount"))) and not metric.endswith(("_increase", "_reduction")):
         metric = metric + change
     if metric == "relief_rice_kg":
-        c.value = c.value * _MASS_TO_KG[re.match(r"\s*(tấn|tạ|kg|ki-lô-gam)", text[c.end:], re.I).group(1).lower()]
+        c.value = c.value * _MASS_TO_KG[_MASS_AFTER.match(text, c.end).group(1).lower()]
     if c.qualifier == "exact":
-        c.qualifier = _qualifier(text, n.start, prev_end)
+        c.qualifier = _qualifier(text, n.start, prev_end, c.reading.qualifiers)
     period: Period = period_for(c.sentence.text, span_in_sentence, others_in_sentence, published, exprs, inherited)
     period_how = "publication" if not period.explicit else ("frame" if inherited is not None and period is inherited else "own")
     if published and period.explicit and period.start and period.start > published:
@@ -838,7 +897,7 @@ def _fact(
     period = period_of_metric(period, time_kind(metric), bool(change) or metric.endswith(("_increase", "_reduction")),
                               text[c.end:c.sentence.end])
     area, area_how = resolver.explain_at(n.start, c.end)
-    group = group_of(text, c, nums, metric)
+    group = group_of(text, c, windows, metric)
     confidence, reasons = assess(c.how or "specific", period_how, area_how, area.status, c.qualifier, published)
     return Fact(
         confidence=confidence,
