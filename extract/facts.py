@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from decimal import Decimal
 
@@ -378,13 +379,17 @@ def _fold(text: str) -> str:
 _GATES: dict[int, tuple[str, ...] | None] = {}
 
 
-def _may_match(rule: Rule | re.Pattern[str], folded: str) -> bool:
-    """Whether a rule (or a pattern) may match in a text, by its required words (``folded``: the
-    text's _fold)."""
+def _gate(rule: Rule | re.Pattern[str]) -> tuple[str, ...] | None:
     key = id(rule)
     if key not in _GATES:
         _GATES[key] = required_words(rule.pattern if isinstance(rule, Rule) else rule)
-    words = _GATES[key]
+    return _GATES[key]
+
+
+def _may_match(rule: Rule | re.Pattern[str], folded: str) -> bool:
+    """Whether a rule (or a pattern) may match in a text, by its required words (``folded``: the
+    text's _fold)."""
+    words = _gate(rule)
     if words is None:
         return True
     for word in words:
@@ -393,15 +398,53 @@ def _may_match(rule: Rule | re.Pattern[str], folded: str) -> bool:
     return False
 
 
-_UNIT_RULES_MADE: dict[str, list[Rule]] = {}
+def _live(gated: list[tuple[object, tuple[str, ...] | None]], folded: str) -> list:
+    """Of items paired with their rule's _gate, in order, those that may match in ``folded``:
+    what _may_match says of one rule, in one loop for a list of them."""
+    live = []
+    for item, words in gated:
+        if words is None:
+            live.append(item)
+            continue
+        for word in words:
+            if word in folded:
+                live.append(item)
+                break
+    return live
+
+
+_GATED_GROUPS = [((g, p), _gate(p)) for g, p in GROUP_PATTERNS]
+_GATED_QUALIFIERS = [((name, p), _gate(p)) for name, p in _QUALIFIERS]
+
+
+@dataclass(frozen=True)
+class _UnitRules:
+    rules: list[Rule]  # the unit's rules, catch-alls aside, in RULES order
+    gated: list[tuple[tuple[int, Rule], tuple[str, ...] | None]]  # (order among them, rule), gate
+    catch_all: Rule | None  # the first catch-all of the unit
+
+
+_UNIT_RULES_MADE: dict[str, _UnitRules] = {}
+
+
+def _made_for(unit: str) -> _UnitRules:
+    """A unit's rules: asked for every sentence and figure, so made once per unit."""
+    if unit not in _UNIT_RULES_MADE:
+        rules = [r for r in RULES if unit in r.units and r.pattern.pattern != "."]
+        _UNIT_RULES_MADE[unit] = _UnitRules(
+            rules,
+            [((order, r), _gate(r)) for order, r in enumerate(rules)],
+            next((r for r in RULES if unit in r.units and r.pattern.pattern == "."), None),
+        )
+    return _UNIT_RULES_MADE[unit]
 
 
 def _rules_of(unit: str) -> list[Rule]:
-    """The unit's rules (catch-alls aside), in RULES order: asked for every sentence, so made
-    once per unit."""
-    if unit not in _UNIT_RULES_MADE:
-        _UNIT_RULES_MADE[unit] = [r for r in RULES if unit in r.units and r.pattern.pattern != "."]
-    return _UNIT_RULES_MADE[unit]
+    return _made_for(unit).rules
+
+
+def _catch_all_of(unit: str) -> Rule | None:
+    return _made_for(unit).catch_all
 
 
 class _SentenceReading:
@@ -414,42 +457,71 @@ class _SentenceReading:
     def __init__(self, sentence: Sentence) -> None:
         self.folded = _fold(sentence.text)
         self._rules: dict[str, tuple[list[Rule], dict[int, list[tuple[int, Rule]]]]] = {}
-        self._groups: list[tuple[str, re.Pattern[str]]] | None = None
-        # A target word (_TARGET) anywhere in the sentence; without one, _PROGRAMME_NAME (which
-        # holds "mục tiêu", one of them) has nothing to take out either.
-        self.may_name_target = _may_match(_TARGET, self.folded)
-        self.may_limit_policy = _may_match(_POLICY_LIMIT, self.folded)
-        self.may_name_poverty_line = _may_match(_POVERTY_LINE, self.folded)
-        self.may_change = _may_match(_CHANGE_BEFORE, self.folded)  # "tăng", "giảm"
-        self.qualifiers = [(name, p) for name, p in _QUALIFIERS if _may_match(p, self.folded)]
+        # (unit, context) -> _nearest_specific: the figures of a sentence share its context.
+        self._in_context: dict[tuple[str, str], tuple[str, str] | None] = {}
+
+    # Whether the sentence holds a word each search of _is_target, _change and _qualifier needs;
+    # each is asked only when a figure comes to it.
+    @cached_property
+    def may_name_target(self) -> bool:
+        # Without a _TARGET word, _PROGRAMME_NAME (which holds "mục tiêu", one of them) has
+        # nothing to take out either.
+        return _may_match(_TARGET, self.folded)
+
+    @cached_property
+    def may_limit_policy(self) -> bool:
+        return _may_match(_POLICY_LIMIT, self.folded)
+
+    @cached_property
+    def may_name_poverty_line(self) -> bool:
+        return _may_match(_POVERTY_LINE, self.folded)
+
+    @cached_property
+    def may_change(self) -> bool:
+        return _may_match(_CHANGE_BEFORE, self.folded)  # "tăng", "giảm"
+
+    @cached_property
+    def qualifiers(self) -> list[tuple[str, re.Pattern[str]]]:
+        return _live(_GATED_QUALIFIERS, self.folded)
+
+    @cached_property
+    def groups(self) -> list[tuple[str, re.Pattern[str]]]:
+        """The group patterns that may match in the sentence, in GROUP_PATTERNS order."""
+        return _live(_GATED_GROUPS, self.folded)
 
     def rules_of(self, unit: str) -> tuple[list[Rule], dict[int, list[tuple[int, Rule]]]]:
         """The unit's live rules, and by tier with their order among all the unit's rules."""
         if unit not in self._rules:
             live: list[Rule] = []
             by_tier: dict[int, list[tuple[int, Rule]]] = {}
-            for order, r in enumerate(_rules_of(unit)):
-                if _may_match(r, self.folded):
-                    live.append(r)
-                    by_tier.setdefault(r.tier, []).append((order, r))
+            for order, r in _live(_made_for(unit).gated, self.folded):
+                live.append(r)
+                by_tier.setdefault(r.tier, []).append((order, r))
             self._rules[unit] = (live, by_tier)
         return self._rules[unit]
 
-    def groups(self) -> list[tuple[str, re.Pattern[str]]]:
-        """The group patterns that may match in the sentence, in GROUP_PATTERNS order."""
-        if self._groups is None:
-            self._groups = [(g, p) for g, p in GROUP_PATTERNS if _may_match(p, self.folded)]
-        return self._groups
+    def specific_in_context(self, unit: str, context: str) -> tuple[str, str] | None:
+        if (unit, context) not in self._in_context:
+            self._in_context[unit, context] = _nearest_specific(context, unit)
+        return self._in_context[unit, context]
 
 
-def _SPECIFIC_IN_CONTEXT(c: _Candidate, rules: list[Rule], live: list[Rule], sentence: str) -> tuple[str, str] | None:
+
+def _SPECIFIC_IN_CONTEXT(c: _Candidate, by_tier: dict[int, list[tuple[int, Rule]]], sentence: str) -> tuple[str, str] | None:
     """A SPECIFIC rule of the figure's unit that the context names, nearest its end, when the
     figure's sentence names none (the list of places under a heading that says what is counted).
-    ``live``: the rules that may match in the sentence."""
-    if not c.context or any(r.tier == SPECIFIC and _distance(r, sentence) is not None for r in live):
+    ``by_tier``: the unit's rules that may match in the sentence."""
+    if not c.context or any(r.pattern.search(sentence) for _, r in by_tier.get(SPECIFIC, ())):
         return None
-    window = c.context + " ¤"
-    hits = [(_distance(r, window), order, r) for order, r in enumerate(rules) if r.tier == SPECIFIC]
+    return c.reading.specific_in_context(c.unit, c.context)
+
+
+def _nearest_specific(context: str, unit: str) -> tuple[str, str] | None:
+    """The SPECIFIC rule of the unit matched nearest the end of the context."""
+    window = context + " ¤"
+    folded = _fold(window)
+    hits = [(_distance(r, window), order, r) for order, r in enumerate(_rules_of(unit))
+            if r.tier == SPECIFIC and _may_match(r, folded)]
     hits = [h for h in hits if h[0] is not None]
     if not hits:
         return None
@@ -468,7 +540,6 @@ def classify(c: _Candidate, windows: tuple[str, str, str, str]) -> tuple[str, st
 
     ``windows``: the figure's _windows."""
     sentence = windows[3]
-    rules = _rules_of(c.unit)
     # Only the rules whose required words the sentence holds can match in any of the windows:
     # the others are not tried (extract/literals.py).
     live, by_tier = c.reading.rules_of(c.unit)
@@ -476,7 +547,7 @@ def classify(c: _Candidate, windows: tuple[str, str, str, str]) -> tuple[str, st
     # text before it: "... mua thẻ BHYT ... Có 3 địa phương được hỗ trợ nhiều nhất là huyện A với 3.890 người".
     own = _classify_own(c, live, by_tier, windows)
     if own is None or own[1] in _WEAK_METRICS:
-        in_context = _SPECIFIC_IN_CONTEXT(c, rules, live, sentence)
+        in_context = _SPECIFIC_IN_CONTEXT(c, by_tier, sentence)
         if in_context is not None:
             c.how = "context"
             return in_context
@@ -507,11 +578,11 @@ def _classify_own(c: _Candidate, rules: list[Rule], by_tier: dict[str, list[tupl
         if rule:
             c.how = "fallback"
             return rule.fact_table, rule.metric
-    for rule in RULES:
-        if c.unit in rule.units and rule.pattern.pattern == ".":
-            # "9.800 thẻ BHYT", "300 suất quà": the unit itself says what is counted.
-            c.how = "catch-all" if rule.fact_table == "other" else "specific"
-            return rule.fact_table, rule.metric
+    rule = _catch_all_of(c.unit)
+    if rule is not None:
+        # "9.800 thẻ BHYT", "300 suất quà": the unit itself says what is counted.
+        c.how = "catch-all" if rule.fact_table == "other" else "specific"
+        return rule.fact_table, rule.metric
     return None
 
 
@@ -525,7 +596,7 @@ def group_of(text: str, c: _Candidate, windows: tuple[str, str, str, str], metri
     # "chiếm 27,22% hộ nghèo", "đạt 22,30% lực lượng lao động": what follows a share is its base.
     is_share = c.unit == "percent" and _SHARE_OF.search(text, max(0, c.number.start - 25), c.number.start)
     # The windows are pieces of the sentence: a group pattern without its words there is not tried.
-    patterns = c.reading.groups()
+    patterns = c.reading.groups
     hits = [] if is_share else [(m.start(), g) for g, p in patterns for m in [p.search(after)] if m]
     if hits:
         return min(hits)[1]
@@ -798,7 +869,7 @@ def _unit_named_before(text: str, sentence: Sentence, n: NumberMention, floor: i
 
 def _candidates(text: str, sentence: Sentence, nums: list[NumberMention]) -> list[_Candidate]:
     out: list[_Candidate] = []
-    reading = _SentenceReading(sentence)
+    reading: _SentenceReading | None = None  # made for the sentence's first candidate
     for i, n in enumerate(nums):
         unit, end = unit_of(text, n)
         joined = False
@@ -817,6 +888,7 @@ def _candidates(text: str, sentence: Sentence, nums: list[NumberMention]) -> lis
         if unit in _WHOLE_UNITS and re.fullmatch(r"\d{1,3},\d{3}", n.text.strip()):
             # "1,250 suất quà": a count is whole, so the comma is the English thousands mark.
             value = Decimal(n.text.replace(",", ""))
+        reading = reading or _SentenceReading(sentence)
         out.append(_Candidate(n, sentence, unit, end, value, joined_to_next=joined, reading=reading))
     _apply_ranges(text, out)
     return out
