@@ -561,7 +561,12 @@ _WEAK_METRICS = {"allowance_recipients", "allowance_amount_total", "other_count"
 def _classify_own(c: _Candidate, rules: list[Rule], by_tier: dict[str, list[tuple[int, Rule]]],
                   windows4: tuple[str, str, str, str]) -> tuple[str, str] | None:
     after, near, clause, sentence = windows4
+    # Where no figure comes before it in its clause, the near window is the clause, and without
+    # semicolons the clause is the sentence: a window every tier found nothing in is not read again.
+    read: list[str] = []
     for windows in ((after, near), (clause,), (sentence,)):
+        windows = [w for w in windows if w not in read]
+        read.extend(windows)
         for tier in (SPECIFIC, GENERIC, SUBJECT):
             for window in windows:
                 at = window.index("¤")
@@ -600,7 +605,7 @@ def group_of(text: str, c: _Candidate, windows: tuple[str, str, str, str], metri
     hits = [] if is_share else [(m.start(), g) for g, p in patterns for m in [p.search(after)] if m]
     if hits:
         return min(hits)[1]
-    for window in (near, clause):
+    for window in (near, clause) if near != clause else (near,):  # the near window is often the clause
         before = window[: window.index("¤")]
         hits = sorted((m.start(), m.end(), g) for g, p in patterns for m in p.finditer(before))
         if hits:
