@@ -57,6 +57,9 @@ _UNIT_RULES: list[tuple[str, re.Pattern[str]]] = [
     )),
 ]
 _POINTS_AFTER = re.compile(r"\s*điểm\s*(?:phần trăm|%)", re.I)
+# The unit rules in one expression: an alternation tries its branches in order at the one place
+# it is matched, so the branch that matches (its group's name) is the first rule that would.
+_UNIT_AT = re.compile("|".join(f"(?P<{unit}>{pattern.pattern})" for unit, pattern in _UNIT_RULES), re.I)
 
 
 def unit_of(text: str, n: NumberMention) -> tuple[str | None, int]:
@@ -68,10 +71,9 @@ def unit_of(text: str, n: NumberMention) -> tuple[str | None, int]:
     p = _POINTS_AFTER.match(text, n.end)
     if p:  # percentage points: the contract has no unit of their own; the metric says "change"
         return "percent", p.end()
-    for unit, pattern in _UNIT_RULES:
-        m = pattern.match(text, n.end)
-        if m:
-            return unit, n.end
+    m = _UNIT_AT.match(text, n.end)
+    if m:
+        return m.lastgroup, n.end
     if n.has_scale and n.factor >= Decimal(10) ** 6:
         return "vnd", n.end  # "dư nợ đạt 1.250 tỷ": amounts without "đồng"
     return None, n.end
@@ -424,19 +426,19 @@ class _UnitRules:
     catch_all: Rule | None  # the first catch-all of the unit
 
 
-_UNIT_RULES_MADE: dict[str, _UnitRules] = {}
+_RULES_BY_UNIT: dict[str, _UnitRules] = {}
 
 
 def _made_for(unit: str) -> _UnitRules:
     """A unit's rules: asked for every sentence and figure, so made once per unit."""
-    if unit not in _UNIT_RULES_MADE:
+    if unit not in _RULES_BY_UNIT:
         rules = [r for r in RULES if unit in r.units and r.pattern.pattern != "."]
-        _UNIT_RULES_MADE[unit] = _UnitRules(
+        _RULES_BY_UNIT[unit] = _UnitRules(
             rules,
             [((order, r), _gate(r)) for order, r in enumerate(rules)],
             next((r for r in RULES if unit in r.units and r.pattern.pattern == "."), None),
         )
-    return _UNIT_RULES_MADE[unit]
+    return _RULES_BY_UNIT[unit]
 
 
 def _rules_of(unit: str) -> list[Rule]:
@@ -866,10 +868,8 @@ def _unit_named_before(text: str, sentence: Sentence, n: NumberMention, floor: i
     m = _COUNT_NOUN_BEFORE.search(text, max(floor, n.start - 90), n.start)
     if not m:
         return None
-    for unit, pattern in _UNIT_RULES:
-        if pattern.match(" " + m.group(1)):
-            return unit
-    return None
+    unit = _UNIT_AT.match(" " + m.group(1))
+    return unit.lastgroup if unit else None
 
 
 def _candidates(text: str, sentence: Sentence, nums: list[NumberMention]) -> list[_Candidate]:
