@@ -462,8 +462,9 @@ class _SentenceReading:
         # (unit, context) -> _nearest_specific: the figures of a sentence share its context.
         self._in_context: dict[tuple[str, str], tuple[str, str] | None] = {}
 
-    # Whether the sentence holds a word each search of _is_target, _change and _qualifier needs;
-    # each is asked only when a figure comes to it.
+    # Whether the sentence holds a word each search of _fact, _is_target, _change, _qualifier and
+    # _per_beneficiary needs (each search reads a piece of the sentence); asked only when a
+    # figure comes to it.
     @cached_property
     def may_name_target(self) -> bool:
         # Without a _TARGET word, _PROGRAMME_NAME (which holds "mục tiêu", one of them) has
@@ -477,6 +478,18 @@ class _SentenceReading:
     @cached_property
     def may_name_poverty_line(self) -> bool:
         return _may_match(_POVERTY_LINE, self.folded)
+
+    @cached_property
+    def may_name_programme(self) -> bool:
+        return _may_match(_PROGRAMME_NAME, self.folded)
+
+    @cached_property
+    def may_state_multiple(self) -> bool:
+        return _may_match(_MULTIPLE_BEFORE, self.folded)  # "gấp", "bằng"
+
+    @cached_property
+    def may_state_per_unit(self) -> bool:
+        return _may_match(_PER_BEFORE, self.folded)
 
     @cached_property
     def may_change(self) -> bool:
@@ -673,7 +686,9 @@ def _is_target(text: str, c: _Candidate, clause_start: int) -> bool:
         return False
     # A target or criterion governs the clauses that list what it asks for ("xã đạt chuẩn phải
     # có tỷ lệ ... từ 85% trở lên; tỷ lệ trẻ em suy dinh dưỡng từ 13,9% đến 31%").
-    before = _PROGRAMME_NAME.sub(" ", text[c.sentence.start:c.number.start])
+    before = text[c.sentence.start:c.number.start]
+    if reading.may_name_programme:
+        before = _PROGRAMME_NAME.sub(" ", before)
     targets = list(_TARGET.finditer(before))
     if not targets or _PLAN_AFTER.match(text, c.end):
         return False
@@ -724,7 +739,7 @@ def _per_beneficiary(text: str, c: _Candidate, prev_end: int) -> tuple[str, str]
         return None
     before = text[max(prev_end, c.number.start - 80):c.number.start]
     after = text[c.end:c.end + 40]
-    if not (_PER_BEFORE.search(before) or _PER_AFTER.match(after)):
+    if not ((c.reading.may_state_per_unit and _PER_BEFORE.search(before)) or _PER_AFTER.match(after)):
         return None
     if not _SUPPORT_NEAR.search(c.sentence.text):
         return None  # "Giá vé 200.000 đồng/người" is a price, not what a beneficiary receives
@@ -941,7 +956,7 @@ def _fact(
     change = _change(text, c, prev_end)
     level = _level_changed(text, c, earlier) if change else None
     per_unit = None if change else _per_beneficiary(text, c, prev_end)
-    if _MULTIPLE_BEFORE.search(text[prev_end:n.start]) and _TIMES_AFTER.match(text, c.end):
+    if c.reading.may_state_multiple and _MULTIPLE_BEFORE.search(text[prev_end:n.start]) and _TIMES_AFTER.match(text, c.end):
         table_metric: tuple[str, str] | None = ("other", "target_multiple")
         c.unit = "other"
     elif level is not None:
