@@ -384,8 +384,19 @@ _GATES: dict[int, tuple[str, ...] | None] = {}
 def _gate(rule: Rule | re.Pattern[str]) -> tuple[str, ...] | None:
     key = id(rule)
     if key not in _GATES:
-        _GATES[key] = required_words(rule.pattern if isinstance(rule, Rule) else rule)
+        _GATES[key] = _as_in_sentence(required_words(rule.pattern if isinstance(rule, Rule) else rule))
     return _GATES[key]
+
+
+def _as_in_sentence(words: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Required words as the figure's sentence holds them. Rules are gated by the sentence, but
+    matched in windows that put " ¤ " where the figure is, and a match there may take those
+    spaces or the ¤, which the sentence does not hold: of each word, the part that cannot reach
+    into them (its longest piece between ¤s, without the spaces at its ends) is looked for."""
+    if words is None:
+        return None
+    parts = tuple(max((piece.strip() for piece in word.split("¤")), key=len) for word in words)
+    return parts if all(parts) else None
 
 
 def _may_match(rule: Rule | re.Pattern[str], folded: str) -> bool:
