@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from decimal import Decimal
 
@@ -56,6 +57,9 @@ _UNIT_RULES: list[tuple[str, re.Pattern[str]]] = [
     )),
 ]
 _POINTS_AFTER = re.compile(r"\s*điểm\s*(?:phần trăm|%)", re.I)
+# The unit rules in one expression: an alternation tries its branches in order at the one place
+# it is matched, so the branch that matches (its group's name) is the first rule that would.
+_UNIT_AT = re.compile("|".join(f"(?P<{unit}>{pattern.pattern})" for unit, pattern in _UNIT_RULES), re.I)
 
 
 def unit_of(text: str, n: NumberMention) -> tuple[str | None, int]:
@@ -67,10 +71,9 @@ def unit_of(text: str, n: NumberMention) -> tuple[str | None, int]:
     p = _POINTS_AFTER.match(text, n.end)
     if p:  # percentage points: the contract has no unit of their own; the metric says "change"
         return "percent", p.end()
-    for unit, pattern in _UNIT_RULES:
-        m = pattern.match(text, n.end)
-        if m:
-            return unit, n.end
+    m = _UNIT_AT.match(text, n.end)
+    if m:
+        return m.lastgroup, n.end
     if n.has_scale and n.factor >= Decimal(10) ** 6:
         return "vnd", n.end  # "dư nợ đạt 1.250 tỷ": amounts without "đồng"
     return None, n.end
@@ -231,6 +234,10 @@ _POVERTY_LINE = re.compile(rf"{W}(?:chuẩn nghèo|chuẩn cận nghèo|ngưỡn
 _POLICY_LIMIT = re.compile(rf"{W}(?:tối đa|hạn mức|mức (?:cho )?vay (?:tối đa|tối thiểu)|không vượt quá)[^.;]{{0,40}}$", re.I)
 _PLAN_AFTER = re.compile(r"\s*(?:so với\s+)?(?:kế hoạch|KH|chỉ tiêu|mục tiêu|cùng kỳ|Quyết định|Nghị quyết)", re.I)
 _MULTIPLE_BEFORE = re.compile(r"(?:gấp|bằng)\s*$", re.I)
+_TIMES_AFTER = re.compile(r"\s*lần")
+_LOAN_WORD = re.compile(r"vay|cho vay|mức", re.I)
+_MASS_AFTER = re.compile(r"\s*(tấn|tạ|kg|ki-lô-gam)", re.I)
+_CHANGE_VERB = re.compile(rf"{W}(tăng|giảm){E}[^;]*$", re.I)
 
 _QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
     ("at_least", re.compile(rf"{W}(?:ít nhất|tối thiểu|không dưới|không ít hơn)\s*$", re.I)),
@@ -294,6 +301,8 @@ class _Candidate:
     # What the text before the sentence speaks of (the sentence before it in its paragraph, the
     # headline): a list item's figure ("Hà Nam với 727.215 người") is of the list's topic.
     context: str = ""
+    # What all figures of the sentence share (made once by _candidates).
+    reading: "_SentenceReading | None" = None
 
 
 def _clause_bounds(text: str, sentence: Sentence, pos: int) -> tuple[int, int]:
@@ -303,7 +312,7 @@ def _clause_bounds(text: str, sentence: Sentence, pos: int) -> tuple[int, int]:
     return start, (sentence.end if end < 0 else end)
 
 
-def _windows(text: str, c: _Candidate, neighbours: list[NumberMention]) -> list[str]:
+def _windows(text: str, c: _Candidate, neighbours: list[NumberMention]) -> tuple[str, str, str, str]:
     """Texts to classify a figure on, nearest first: the words after it (up to the next figure),
     then with them the words since the figure before it, since its clause began (semicolons part
     clauses) and since its sentence began. Words after the next figure are that figure's own.
@@ -315,12 +324,12 @@ def _windows(text: str, c: _Candidate, neighbours: list[NumberMention]) -> list[
     # A figure joined to the next one reads the words after that one too.
     next_start = (later[1] if len(later) > 1 else c_end) if c.joined_to_next else (later[0] if later else c_end)
     own_after = " ¤ " + _own_words(text[c.end:next_start])
-    return [
+    return (
         own_after,
         text[prev_end:n.start] + own_after,
         text[c_start:n.start] + own_after,
         text[c.sentence.start:n.start] + own_after,
-    ]
+    )
 
 
 # After a comma, a list of beneficiaries goes on ("hộ nghèo, cận nghèo và hộ mới thoát nghèo được
@@ -332,11 +341,15 @@ _LIST_GOES_ON = re.compile(
 )
 
 
+_CLAUSE_END = re.compile(r"[;:]|\.(?!\d)")  # a dot between digits is a thousands mark
+_COMMA = re.compile(r",(?!\d)")
+
+
 def _own_words(after: str) -> str:
     """The words after a figure that are still about it: up to the end of the clause, or a comma
     that starts a new clause."""
-    after = re.split(r"[;:]|\.(?!\d)", after, maxsplit=1)[0]  # a dot between digits is a thousands mark
-    for m in re.finditer(r",(?!\d)", after):
+    after = _CLAUSE_END.split(after, maxsplit=1)[0]
+    for m in _COMMA.finditer(after):
         if not _LIST_GOES_ON.match(after, m.start()):
             return after[: m.start()]
     return after
@@ -368,13 +381,28 @@ def _fold(text: str) -> str:
 _GATES: dict[int, tuple[str, ...] | None] = {}
 
 
+def _gate(rule: Rule | re.Pattern[str]) -> tuple[str, ...] | None:
+    key = id(rule)
+    if key not in _GATES:
+        _GATES[key] = _as_in_sentence(required_words(rule.pattern if isinstance(rule, Rule) else rule))
+    return _GATES[key]
+
+
+def _as_in_sentence(words: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Required words as the figure's sentence holds them. Rules are gated by the sentence, but
+    matched in windows that put " ¤ " where the figure is, and a match there may take those
+    spaces or the ¤, which the sentence does not hold: of each word, the part that cannot reach
+    into them (its longest piece between ¤s, without the spaces at its ends) is looked for."""
+    if words is None:
+        return None
+    parts = tuple(max((piece.strip() for piece in word.split("¤")), key=len) for word in words)
+    return parts if all(parts) else None
+
+
 def _may_match(rule: Rule | re.Pattern[str], folded: str) -> bool:
     """Whether a rule (or a pattern) may match in a text, by its required words (``folded``: the
     text's _fold)."""
-    key = id(rule)
-    if key not in _GATES:
-        _GATES[key] = required_words(rule.pattern if isinstance(rule, Rule) else rule)
-    words = _GATES[key]
+    words = _gate(rule)
     if words is None:
         return True
     for word in words:
@@ -383,29 +411,143 @@ def _may_match(rule: Rule | re.Pattern[str], folded: str) -> bool:
     return False
 
 
-_TIER_RULES: dict[str, tuple[list[Rule], dict[str, list[tuple[int, Rule]]]]] = {}
+def _live(gated: list[tuple[object, tuple[str, ...] | None]], folded: str) -> list:
+    """Of items paired with their rule's _gate, in order, those that may match in ``folded``:
+    what _may_match says of one rule, in one loop for a list of them."""
+    live = []
+    for item, words in gated:
+        if words is None:
+            live.append(item)
+            continue
+        for word in words:
+            if word in folded:
+                live.append(item)
+                break
+    return live
 
 
-def _rules_of(unit: str) -> tuple[list[Rule], dict[str, list[tuple[int, Rule]]]]:
-    """The unit's rules (catch-alls aside), and by tier with their order among them: asked for
-    every figure, so made once per unit."""
-    if unit not in _TIER_RULES:
+_GATED_GROUPS = [((g, p), _gate(p)) for g, p in GROUP_PATTERNS]
+_GATED_QUALIFIERS = [((name, p), _gate(p)) for name, p in _QUALIFIERS]
+
+
+@dataclass(frozen=True)
+class _UnitRules:
+    rules: list[Rule]  # the unit's rules, catch-alls aside, in RULES order
+    gated: list[tuple[tuple[int, Rule], tuple[str, ...] | None]]  # (order among them, rule), gate
+    catch_all: Rule | None  # the first catch-all of the unit
+
+
+_RULES_BY_UNIT: dict[str, _UnitRules] = {}
+
+
+def _made_for(unit: str) -> _UnitRules:
+    """A unit's rules: asked for every sentence and figure, so made once per unit."""
+    if unit not in _RULES_BY_UNIT:
         rules = [r for r in RULES if unit in r.units and r.pattern.pattern != "."]
-        by_tier: dict[str, list[tuple[int, Rule]]] = {}
-        for order, r in enumerate(rules):
-            by_tier.setdefault(r.tier, []).append((order, r))
-        _TIER_RULES[unit] = (rules, by_tier)
-    return _TIER_RULES[unit]
+        _RULES_BY_UNIT[unit] = _UnitRules(
+            rules,
+            [((order, r), _gate(r)) for order, r in enumerate(rules)],
+            next((r for r in RULES if unit in r.units and r.pattern.pattern == "."), None),
+        )
+    return _RULES_BY_UNIT[unit]
 
 
-def _SPECIFIC_IN_CONTEXT(c: _Candidate, rules: list[Rule], live: list[Rule], sentence: str) -> tuple[str, str] | None:
+def _rules_of(unit: str) -> list[Rule]:
+    return _made_for(unit).rules
+
+
+def _catch_all_of(unit: str) -> Rule | None:
+    return _made_for(unit).catch_all
+
+
+class _SentenceReading:
+    """What every figure of one sentence reads the same: the sentence's case fold and, by unit,
+    the rules (and the group patterns) whose required words it holds. Every window a figure is
+    read on is a piece of its sentence, so a rule not live in the sentence matches in none of
+    them (extract/literals.py); working this out once per sentence, not once per figure and
+    window, is the same reading for less work."""
+
+    def __init__(self, sentence: Sentence) -> None:
+        self.folded = _fold(sentence.text)
+        self._rules: dict[str, tuple[list[Rule], dict[int, list[tuple[int, Rule]]]]] = {}
+        # (unit, context) -> _nearest_specific: the figures of a sentence share its context.
+        self._in_context: dict[tuple[str, str], tuple[str, str] | None] = {}
+
+    # Whether the sentence holds a word each search of _fact, _is_target, _change, _qualifier and
+    # _per_beneficiary needs (each search reads a piece of the sentence); asked only when a
+    # figure comes to it.
+    @cached_property
+    def may_name_target(self) -> bool:
+        # Without a _TARGET word, _PROGRAMME_NAME (which holds "mục tiêu", one of them) has
+        # nothing to take out either.
+        return _may_match(_TARGET, self.folded)
+
+    @cached_property
+    def may_limit_policy(self) -> bool:
+        return _may_match(_POLICY_LIMIT, self.folded)
+
+    @cached_property
+    def may_name_poverty_line(self) -> bool:
+        return _may_match(_POVERTY_LINE, self.folded)
+
+    @cached_property
+    def may_name_programme(self) -> bool:
+        return _may_match(_PROGRAMME_NAME, self.folded)
+
+    @cached_property
+    def may_state_multiple(self) -> bool:
+        return _may_match(_MULTIPLE_BEFORE, self.folded)  # "gấp", "bằng"
+
+    @cached_property
+    def may_state_per_unit(self) -> bool:
+        return _may_match(_PER_BEFORE, self.folded)
+
+    @cached_property
+    def may_change(self) -> bool:
+        return _may_match(_CHANGE_BEFORE, self.folded)  # "tăng", "giảm"
+
+    @cached_property
+    def qualifiers(self) -> list[tuple[str, re.Pattern[str]]]:
+        return _live(_GATED_QUALIFIERS, self.folded)
+
+    @cached_property
+    def groups(self) -> list[tuple[str, re.Pattern[str]]]:
+        """The group patterns that may match in the sentence, in GROUP_PATTERNS order."""
+        return _live(_GATED_GROUPS, self.folded)
+
+    def rules_of(self, unit: str) -> tuple[list[Rule], dict[int, list[tuple[int, Rule]]]]:
+        """The unit's live rules, and by tier with their order among all the unit's rules."""
+        if unit not in self._rules:
+            live: list[Rule] = []
+            by_tier: dict[int, list[tuple[int, Rule]]] = {}
+            for order, r in _live(_made_for(unit).gated, self.folded):
+                live.append(r)
+                by_tier.setdefault(r.tier, []).append((order, r))
+            self._rules[unit] = (live, by_tier)
+        return self._rules[unit]
+
+    def specific_in_context(self, unit: str, context: str) -> tuple[str, str] | None:
+        if (unit, context) not in self._in_context:
+            self._in_context[unit, context] = _nearest_specific(context, unit)
+        return self._in_context[unit, context]
+
+
+
+def _SPECIFIC_IN_CONTEXT(c: _Candidate, by_tier: dict[int, list[tuple[int, Rule]]], sentence: str) -> tuple[str, str] | None:
     """A SPECIFIC rule of the figure's unit that the context names, nearest its end, when the
     figure's sentence names none (the list of places under a heading that says what is counted).
-    ``live``: the rules that may match in the sentence."""
-    if not c.context or any(r.tier == SPECIFIC and _distance(r, sentence) is not None for r in live):
+    ``by_tier``: the unit's rules that may match in the sentence."""
+    if not c.context or any(r.pattern.search(sentence) for _, r in by_tier.get(SPECIFIC, ())):
         return None
-    window = c.context + " ¤"
-    hits = [(_distance(r, window), order, r) for order, r in enumerate(rules) if r.tier == SPECIFIC]
+    return c.reading.specific_in_context(c.unit, c.context)
+
+
+def _nearest_specific(context: str, unit: str) -> tuple[str, str] | None:
+    """The SPECIFIC rule of the unit matched nearest the end of the context."""
+    window = context + " ¤"
+    folded = _fold(window)
+    hits = [(_distance(r, window), order, r) for order, r in enumerate(_rules_of(unit))
+            if r.tier == SPECIFIC and _may_match(r, folded)]
     hits = [h for h in hits if h[0] is not None]
     if not hits:
         return None
@@ -413,26 +555,25 @@ def _SPECIFIC_IN_CONTEXT(c: _Candidate, rules: list[Rule], live: list[Rule], sen
     return rule.fact_table, rule.metric
 
 
-def classify(text: str, c: _Candidate, neighbours: list[NumberMention]) -> tuple[str, str] | None:
+def classify(c: _Candidate, windows: tuple[str, str, str, str]) -> tuple[str, str] | None:
     """What a figure measures, read as near the figure as possible.
 
     At each distance (the figure's own words, then its clause, then its sentence): a SPECIFIC
     rule (an action: lending, cards, allowances, relief ...) matched nearest the figure wins; then
     a GENERIC one (support, spending, lending in general) in RULES order; then a SUBJECT rule that
     names only whose figure it is ("hộ nghèo"), nearest first. FALLBACK rules and the unit's
-    catch-all decide only when nothing else does."""
-    after, near, clause, sentence = _windows(text, c, neighbours)
-    rules, by_tier = _rules_of(c.unit)
-    # Only the rules whose required words the sentence holds can match in any of the windows
-    # (each is a piece of the sentence window): the others are not tried (extract/literals.py).
-    folded = _fold(sentence)
-    by_tier = {tier: [(o, r) for o, r in pairs if _may_match(r, folded)] for tier, pairs in by_tier.items()}
-    live = [r for r in rules if _may_match(r, folded)]
+    catch-all decide only when nothing else does.
+
+    ``windows``: the figure's _windows."""
+    sentence = windows[3]
+    # Only the rules whose required words the sentence holds can match in any of the windows:
+    # the others are not tried (extract/literals.py).
+    live, by_tier = c.reading.rules_of(c.unit)
     # The figure's own words that name no topic ("hỗ trợ", "được vay") yield to a topic of the
     # text before it: "... mua thẻ BHYT ... Có 3 địa phương được hỗ trợ nhiều nhất là huyện A với 3.890 người".
-    own = _classify_own(c, live, by_tier, (after, near, clause, sentence))
+    own = _classify_own(c, live, by_tier, windows)
     if own is None or own[1] in _WEAK_METRICS:
-        in_context = _SPECIFIC_IN_CONTEXT(c, rules, live, sentence)
+        in_context = _SPECIFIC_IN_CONTEXT(c, by_tier, sentence)
         if in_context is not None:
             c.how = "context"
             return in_context
@@ -446,7 +587,12 @@ _WEAK_METRICS = {"allowance_recipients", "allowance_amount_total", "other_count"
 def _classify_own(c: _Candidate, rules: list[Rule], by_tier: dict[str, list[tuple[int, Rule]]],
                   windows4: tuple[str, str, str, str]) -> tuple[str, str] | None:
     after, near, clause, sentence = windows4
+    # Where no figure comes before it in its clause, the near window is the clause, and without
+    # semicolons the clause is the sentence: a window every tier found nothing in is not read again.
+    read: list[str] = []
     for windows in ((after, near), (clause,), (sentence,)):
+        windows = [w for w in windows if w not in read]
+        read.extend(windows)
         for tier in (SPECIFIC, GENERIC, SUBJECT):
             for window in windows:
                 at = window.index("¤")
@@ -463,29 +609,29 @@ def _classify_own(c: _Candidate, rules: list[Rule], by_tier: dict[str, list[tupl
         if rule:
             c.how = "fallback"
             return rule.fact_table, rule.metric
-    for rule in RULES:
-        if c.unit in rule.units and rule.pattern.pattern == ".":
-            # "9.800 thẻ BHYT", "300 suất quà": the unit itself says what is counted.
-            c.how = "catch-all" if rule.fact_table == "other" else "specific"
-            return rule.fact_table, rule.metric
+    rule = _catch_all_of(c.unit)
+    if rule is not None:
+        # "9.800 thẻ BHYT", "300 suất quà": the unit itself says what is counted.
+        c.how = "catch-all" if rule.fact_table == "other" else "specific"
+        return rule.fact_table, rule.metric
     return None
 
 
-def group_of(text: str, c: _Candidate, neighbours: list[NumberMention], metric: str) -> str | None:
-    """The beneficiary group: the first group named after the figure, else the nearest before it."""
+def group_of(text: str, c: _Candidate, windows: tuple[str, str, str, str], metric: str) -> str | None:
+    """The beneficiary group: the first group named after the figure, else the nearest before it.
+    ``windows``: the figure's _windows."""
     if metric == "households_total":
         return None  # all households of a place: nobody's group
-    after_window, near, clause = _windows(text, c, neighbours)[:3]
-    after = re.split(r",(?!\d)|\(", after_window, maxsplit=1)[0]  # the figure's own noun phrase
+    after_window, near, clause = windows[:3]
+    after = _NOUN_PHRASE_END.split(after_window, maxsplit=1)[0]  # the figure's own noun phrase
     # "chiếm 27,22% hộ nghèo", "đạt 22,30% lực lượng lao động": what follows a share is its base.
     is_share = c.unit == "percent" and _SHARE_OF.search(text, max(0, c.number.start - 25), c.number.start)
-    # The other windows are pieces of the clause's: a group pattern without its words there is not tried.
-    folded = _fold(clause)
-    patterns = [(g, p) for g, p in GROUP_PATTERNS if _may_match(p, folded)]
+    # The windows are pieces of the sentence: a group pattern without its words there is not tried.
+    patterns = c.reading.groups
     hits = [] if is_share else [(m.start(), g) for g, p in patterns for m in [p.search(after)] if m]
     if hits:
         return min(hits)[1]
-    for window in (near, clause):
+    for window in (near, clause) if near != clause else (near,):  # the near window is often the clause
         before = window[: window.index("¤")]
         hits = sorted((m.start(), m.end(), g) for g, p in patterns for m in p.finditer(before))
         if hits:
@@ -497,6 +643,7 @@ def group_of(text: str, c: _Candidate, neighbours: list[NumberMention], metric: 
     return None
 
 
+_NOUN_PHRASE_END = re.compile(r",(?!\d)|\(")
 _SHARE_OF = re.compile(rf"{W}(?:chiếm|đạt|bằng)(?:\s+(?:tỷ lệ|tỉ lệ|khoảng|gần|hơn|trên))?\s*$", re.I)
 # Between two groups of one list: "hộ nghèo, cận nghèo và hộ mới thoát nghèo".
 _LIST_GAP = re.compile(r"^[\s,]*(?:(?:và|hoặc|cùng)\s+)?(?:(?:hộ|người|đối tượng|gia đình)\s+)?(?:mới\s+)?$", re.I)
@@ -524,9 +671,11 @@ _GROUP_OF_METRIC = (
 )
 
 
-def _qualifier(text: str, start: int, floor: int) -> str:
+def _qualifier(text: str, start: int, floor: int, qualifiers: list[tuple[str, re.Pattern[str]]]) -> str:
+    """``qualifiers``: the _QUALIFIERS that may match in the figure's sentence, which holds the
+    words before it from ``floor``."""
     before = text[max(floor, start - 30):start]
-    for name, pattern in _QUALIFIERS:
+    for name, pattern in qualifiers:
         if pattern.search(before):
             return name
     return "exact"
@@ -535,13 +684,22 @@ def _qualifier(text: str, start: int, floor: int) -> str:
 def _is_target(text: str, c: _Candidate, clause_start: int) -> bool:
     if _CRITERIA_AFTER.match(text, c.end):
         return True
-    if c.unit == "vnd" and _POVERTY_LINE.search(text, max(clause_start, c.number.start - 80), c.number.start):
+    # Each search below reads a piece of the sentence: one whose words the sentence lacks is not made.
+    reading = c.reading
+    if (c.unit == "vnd" and reading.may_name_poverty_line
+            and _POVERTY_LINE.search(text, max(clause_start, c.number.start - 80), c.number.start)):
         return True  # the poverty line is a criterion, not a transfer
-    if _POLICY_LIMIT.search(text, max(clause_start, c.number.start - 60), c.number.start) and re.search(r"vay|cho vay|mức", text[clause_start:c.number.start], re.I):
+    if (reading.may_limit_policy
+            and _POLICY_LIMIT.search(text, max(clause_start, c.number.start - 60), c.number.start)
+            and _LOAN_WORD.search(text, clause_start, c.number.start)):
         return True
+    if not reading.may_name_target:
+        return False
     # A target or criterion governs the clauses that list what it asks for ("xã đạt chuẩn phải
     # có tỷ lệ ... từ 85% trở lên; tỷ lệ trẻ em suy dinh dưỡng từ 13,9% đến 31%").
-    before = _PROGRAMME_NAME.sub(" ", text[c.sentence.start:c.number.start])
+    before = text[c.sentence.start:c.number.start]
+    if reading.may_name_programme:
+        before = _PROGRAMME_NAME.sub(" ", before)
     targets = list(_TARGET.finditer(before))
     if not targets or _PLAN_AFTER.match(text, c.end):
         return False
@@ -550,13 +708,16 @@ def _is_target(text: str, c: _Candidate, clause_start: int) -> bool:
 
 
 def _change(text: str, c: _Candidate, prev_end: int) -> str | None:
+    if not c.reading.may_change:
+        return None  # both readings need "tăng" or "giảm" before the figure, in its sentence
     before = text[prev_end:c.number.start]
     m = _CHANGE_BEFORE.search(before)
     if m:
         return "_increase" if m.group(1).lower() == "tăng" else "_reduction"
-    if _COMPARISON_AFTER.match(text[c.end:]):
+    # The comparison is at most 50 characters long: slicing only those keeps a long page linear.
+    if _COMPARISON_AFTER.match(text[c.end:c.end + 50]):
         # "giảm 350 hộ so với năm trước", with the verb further back in the clause
-        verb = re.search(rf"{W}(tăng|giảm){E}[^;]*$", before, re.I)
+        verb = _CHANGE_VERB.search(before)
         if verb and not _LEVEL_AFTER_CHANGE.search(before[verb.end():]):
             return "_increase" if verb.group(1).lower() == "tăng" else "_reduction"
     return None
@@ -589,7 +750,7 @@ def _per_beneficiary(text: str, c: _Candidate, prev_end: int) -> tuple[str, str]
         return None
     before = text[max(prev_end, c.number.start - 80):c.number.start]
     after = text[c.end:c.end + 40]
-    if not (_PER_BEFORE.search(before) or _PER_AFTER.match(after)):
+    if not ((c.reading.may_state_per_unit and _PER_BEFORE.search(before)) or _PER_AFTER.match(after)):
         return None
     if not _SUPPORT_NEAR.search(c.sentence.text):
         return None  # "Giá vé 200.000 đồng/người" is a price, not what a beneficiary receives
@@ -733,14 +894,13 @@ def _unit_named_before(text: str, sentence: Sentence, n: NumberMention, floor: i
     m = _COUNT_NOUN_BEFORE.search(text, max(floor, n.start - 90), n.start)
     if not m:
         return None
-    for unit, pattern in _UNIT_RULES:
-        if pattern.match(" " + m.group(1)):
-            return unit
-    return None
+    unit = _UNIT_AT.match(" " + m.group(1))
+    return unit.lastgroup if unit else None
 
 
 def _candidates(text: str, sentence: Sentence, nums: list[NumberMention]) -> list[_Candidate]:
     out: list[_Candidate] = []
+    reading: _SentenceReading | None = None  # made for the sentence's first candidate
     for i, n in enumerate(nums):
         unit, end = unit_of(text, n)
         joined = False
@@ -759,7 +919,8 @@ def _candidates(text: str, sentence: Sentence, nums: list[NumberMention]) -> lis
         if unit in _WHOLE_UNITS and re.fullmatch(r"\d{1,3},\d{3}", n.text.strip()):
             # "1,250 suất quà": a count is whole, so the comma is the English thousands mark.
             value = Decimal(n.text.replace(",", ""))
-        out.append(_Candidate(n, sentence, unit, end, value, joined_to_next=joined))
+        reading = reading or _SentenceReading(sentence)
+        out.append(_Candidate(n, sentence, unit, end, value, joined_to_next=joined, reading=reading))
     _apply_ranges(text, out)
     return out
 
@@ -802,10 +963,11 @@ def _fact(
     if c.unit == "card" and not _INSURANCE_NEAR.search(text, max(0, c.sentence.start - 400), c.sentence.end):
         return None
     prev_end = max([m.end for m in nums if m.end <= n.start], default=c.sentence.start)
+    windows = _windows(text, c, nums)  # read by both classify and group_of
     change = _change(text, c, prev_end)
     level = _level_changed(text, c, earlier) if change else None
     per_unit = None if change else _per_beneficiary(text, c, prev_end)
-    if _MULTIPLE_BEFORE.search(text[prev_end:n.start]) and re.match(r"\s*lần", text[c.end:]):
+    if c.reading.may_state_multiple and _MULTIPLE_BEFORE.search(text[prev_end:n.start]) and _TIMES_AFTER.match(text, c.end):
         table_metric: tuple[str, str] | None = ("other", "target_multiple")
         c.unit = "other"
     elif level is not None:
@@ -819,7 +981,7 @@ def _fact(
         table_metric = share
         c.how = "level"
     else:
-        table_metric = classify(text, c, nums)
+        table_metric = classify(c, windows)
     if table_metric is None:
         return None
     fact_table, metric = table_metric
@@ -828,9 +990,9 @@ def _fact(
     if change and (fact_table != "other" or metric.endswith(("_rate", "_amount"))) and not metric.endswith(("_increase", "_reduction")):
         metric = metric + change
     if metric == "relief_rice_kg":
-        c.value = c.value * _MASS_TO_KG[re.match(r"\s*(tấn|tạ|kg|ki-lô-gam)", text[c.end:], re.I).group(1).lower()]
+        c.value = c.value * _MASS_TO_KG[_MASS_AFTER.match(text, c.end).group(1).lower()]
     if c.qualifier == "exact":
-        c.qualifier = _qualifier(text, n.start, prev_end)
+        c.qualifier = _qualifier(text, n.start, prev_end, c.reading.qualifiers)
     period: Period = period_for(c.sentence.text, span_in_sentence, others_in_sentence, published, exprs, inherited)
     period_how = "publication" if not period.explicit else ("frame" if inherited is not None and period is inherited else "own")
     if published and period.explicit and period.start and period.start > published:
@@ -838,7 +1000,7 @@ def _fact(
     period = period_of_metric(period, time_kind(metric), bool(change) or metric.endswith(("_increase", "_reduction")),
                               text[c.end:c.sentence.end])
     area, area_how = resolver.explain_at(n.start, c.end)
-    group = group_of(text, c, nums, metric)
+    group = group_of(text, c, windows, metric)
     confidence, reasons = assess(c.how or "specific", period_how, area_how, area.status, c.qualifier, published)
     return Fact(
         confidence=confidence,

@@ -57,6 +57,7 @@ def test_extract_facts_gives_the_same_facts_when_rules_are_tried_without_their_g
     texts = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "devset").glob("*.txt"))]
     gated = [facts.extract_facts(t, None, None, gazetteer) for t in texts]
     monkeypatch.setattr(facts, "_may_match", lambda rule, folded: True)
+    monkeypatch.setattr(facts, "_live", lambda gated, folded: [item for item, _ in gated])
     assert gated == [facts.extract_facts(t, None, None, gazetteer) for t in texts]
     assert sum(map(len, gated)) > 100
 
@@ -82,3 +83,34 @@ def test_fold_makes_i_what_ignorecase_takes_for_i_when_text_has_dotted_or_dotles
 
     assert fold("NİÊN HỌC, nıên khóa, ſố") == "niên học, niên khóa, số"
     assert re.search(r"(?i:niên học)", "NİÊN HỌC") and re.search(r"(?i:niên)", "nıên")
+
+
+def test_rules_gated_off_in_a_sentence_match_none_of_its_figures_windows_when_dev_set_is_read():
+    # Rules are gated by the words of a figure's sentence but matched in windows that put " ¤ "
+    # where the figure is: a gate must hold wherever its rule matches a window.
+    import extract.facts as facts
+    from extract.numbers import find_numbers, normalize_text
+    from extract.sentences import split_sentences
+    from tests.conftest import FIXTURES
+
+    patterns = [r for r in facts.RULES if r.pattern.pattern != "."] + [p for _, p in facts.GROUP_PATTERNS]
+    matched = 0
+    for path in sorted((FIXTURES / "devset").glob("*.txt")):
+        text = normalize_text(path.read_text(encoding="utf-8"))
+        numbers = find_numbers(text)
+        for sentence in split_sentences(text):
+            nums = [n for n in numbers if sentence.start <= n.start < sentence.end]
+            for c in facts._candidates(text, sentence, nums) if nums else []:
+                for window in facts._windows(text, c, nums):
+                    for rule in patterns:
+                        if (rule.pattern if isinstance(rule, facts.Rule) else rule).search(window):
+                            matched += 1
+                            assert facts._may_match(rule, c.reading.folded), (getattr(rule, "metric", rule), window)
+    assert matched > 500  # the check saw many matches
+
+
+def test_gate_words_leave_out_the_figure_mark_and_its_spaces_when_a_rule_reads_across_it():
+    from extract.facts import _as_in_sentence
+
+    assert _as_in_sentence(("tổng ", "hộ nghèo ¤ năm")) == ("tổng", "hộ nghèo")
+    assert _as_in_sentence((" ¤ ",)) is None  # nothing of it is sure to be in the sentence
