@@ -28,7 +28,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -1044,6 +1044,7 @@ class AreaResolver:
         self._place_starts = [p.start for p in self._places]  # places are in text order
         self._place_index = {id(p): i for i, p in enumerate(self._places)}
         self._chain_heads: dict[int, _Place] = {}  # place index -> the head of its chain
+        self._kinds: dict[tuple[str, str], tuple[list[_Place], list[int]]] = {}  # see _places_before
         self._mentions = [p.mention for p in self._places]
         self._references = self._find_references()
         self._reference_starts = [r.start for r in self._references]
@@ -1291,25 +1292,15 @@ class AreaResolver:
     def _bind(self, reference: _Reference, pos: int, usable: Callable[[_Place], bool]) -> AreaRef:
         """The last unit of the reference's level named before pos (captions aside); else the
         unit of that level above the last more specific one; else, for a province, the outlet's."""
-
-        def of_level(p: _Place) -> bool:
-            if reference.level == "city":
-                unit_type = self._unit_type(p)
-                return p.mention.unit_type == "thành phố" or unit_type.startswith("thành phố")
-            return p.level == reference.level
-
-        # The places before pos, nearest first (they start before it, so only those are read).
-        before = [p for p in self._places[bisect_left(self._place_starts, pos) - 1 :: -1] if p.end <= pos and usable(p)] if pos > 0 else []
-        same = next((p for p in before if of_level(p)), None)
+        same = next(self._places_before(("of", reference.level), pos, usable), None)
         if same is not None:
             return same.ref
         level = "province" if reference.level == "city" else reference.level
-        for p in before:
-            if LEVEL_RANK.get(p.level, 0) > LEVEL_RANK[level]:
-                unit = self._g.unit_of(p.ref)
-                above = self._g.ancestor(unit, level) if unit else None
-                if above is not None:
-                    return self._g.ref(above)
+        for p in self._places_before(("below", level), pos, usable):
+            unit = self._g.unit_of(p.ref)
+            above = self._g.ancestor(unit, level) if unit else None
+            if above is not None:
+                return self._g.ref(above)
         if level == "province" and self._outlet is not None:
             return self._outlet
         if level == "district" and self._outlet_district is not None:
@@ -1318,6 +1309,30 @@ class AreaResolver:
         if article is not None and article.level == level:
             return article
         return AreaRef(None, level, None, None, None, STATUS_UNKNOWN)
+
+    def _places_before(self, kind: tuple[str, str], pos: int, usable: Callable[[_Place], bool]) -> Iterator[_Place]:
+        """The usable places of a kind that end by pos, nearest first. A kind is ("of", level):
+        the places a reference of that level ("city": thành phố) names; or ("below", level): the
+        places more specific than the level. Each kind's places are listed once per article, so
+        that a figure reads back only through places of its kind (reading back through all places
+        for each figure made long pages quadratic)."""
+        listed = self._kinds.get(kind)
+        if listed is None:
+            places = [p for p in self._places if self._is_kind(p, kind)]
+            listed = self._kinds[kind] = (places, [p.start for p in places])
+        places, starts = listed
+        for k in range(bisect_left(starts, pos) - 1, -1, -1):  # the places that start before pos
+            p = places[k]
+            if p.end <= pos and usable(p):
+                yield p
+
+    def _is_kind(self, place: _Place, kind: tuple[str, str]) -> bool:
+        test, level = kind
+        if test == "below":
+            return LEVEL_RANK.get(place.level, 0) > LEVEL_RANK[level]
+        if level == "city":
+            return place.mention.unit_type == "thành phố" or self._unit_type(place).startswith("thành phố")
+        return place.level == level
 
     def _unit_type(self, place: _Place) -> str:
         unit = self._g.unit_of(place.ref)
