@@ -46,7 +46,8 @@ class Reading:
 
 _URL_LINE = re.compile(r"^\s*URL:\s*(\S+)\s*$")
 # "Ngày đăng: 06/02/2024", "Cập nhật: 12.01.2021 08:30": a labelled date is the page's own.
-_LABELLED_DATE = re.compile(r"(?:ngày đăng|đăng ngày|ngày xuất bản|xuất bản|cập nhật|ngày cập nhật|đăng lúc|posted)\s*:?\s*", re.I)
+# (The lookahead of first letters lets the engine skip other positions fast: it runs on every line.)
+_LABELLED_DATE = re.compile(r"(?=[nđxcp])(?:ngày đăng|đăng ngày|ngày xuất bản|xuất bản|cập nhật|ngày cập nhật|đăng lúc|posted)\s*:?\s*", re.I)
 # The site's current-date header: "Thứ 4, Ngày 21/02/2024 -", "Hôm nay, thứ Hai 5/3/2024".
 _TODAY_HEADER = re.compile(r"^(?:hôm nay\s*,?\s*)?(?:thứ\s+\S+|chủ nhật)\s*,?\s*(?:ngày\s+)?\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\s*[-|]?\s*$", re.I)
 
