@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -262,12 +263,31 @@ def _period(kind: str, m: re.Match[str], published: date | None, ref_year: int |
     raise ValueError(kind)
 
 
+class _Spans:
+    """Disjoint non-empty spans, sorted, for "does [start, end) overlap one of them?" in log time
+    (comparing each match with every expression found before was quadratic in a long line)."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_right(self._starts, start)  # the spans before i begin at or before `start`
+        return (i > 0 and self._ends[i - 1] > start) or (i < len(self._starts) and self._starts[i] < end)
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect_right(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
+
+
 def time_expressions(sentence: str, published: date | None, ref_year: int | None = None) -> list[TimeExpression]:
     """Non-overlapping time expressions of a sentence, the longest first where they overlap.
 
     ``ref_year`` completes a time stated without its year ("6 tháng đầu năm") when the
     publication date is unknown (document.reference_year); what runs "đến nay" stays open."""
     found: list[TimeExpression] = []
+    taken = _Spans()  # the spans of `found`, which never overlap
     # Most patterns need a digit; a sentence without one is read by the few that do not.
     folded = fold(sentence)
     if not _DIGIT.search(sentence):
@@ -280,10 +300,11 @@ def time_expressions(sentence: str, published: date | None, ref_year: int | None
         if not _holds(folded, needs):
             continue
         for m in pattern.finditer(sentence):
-            if any(e.start < m.end() and m.start() < e.end for e in found):
+            if taken.overlaps(m.start(), m.end()):
                 continue
             period = _period(kind, m, published, ref_year)
             if period is not None:
+                taken.add(m.start(), m.end())
                 # Period(...) rather than dataclasses.replace, which costs several times more
                 period = Period(period.start, period.end, period.explicit, kind)
                 found.append(TimeExpression(m.start(), m.end(), kind, period))
