@@ -327,19 +327,19 @@ def period_for(
     a continuing sentence takes from the one before it (see sentence_frame)."""
     exprs = expressions if expressions is not None else time_expressions(sentence, published)
     f_start, f_end = figure
-    figures = sorted(other_figures + [figure])
+    # Sorted, so that the last figure end before a place is found by bisection (scanning all
+    # figures for each expression made a long line of figures and times quadratic, or worse).
+    ends = sorted(e for _, e in other_figures + [figure])
 
     def previous_figure_end(pos: int) -> int | None:
-        ends = [e for s, e in figures if e <= pos]
-        return max(ends) if ends else None
-
+        i = bisect_right(ends, pos)
+        return ends[i - 1] if i else None
 
     # 1. An expression that trails this figure: after it, with no other figure between, in its clause.
     #    A stated handover date that opens the sentence wins over "dịp Tết" (facts.md "Tết").
     for e in exprs:
         if e.start >= f_end and previous_figure_end(e.start) == f_end:
-            between = sentence[f_end : e.start]
-            if ";" not in between and len(between) <= 80:
+            if e.start - f_end <= 80 and ";" not in sentence[f_end : e.start]:
                 stated_day = next((d for d in exprs if d.kind == "day" and d.end <= f_start), None)
                 return stated_day.period if e.kind == "tet" and stated_day else e.period
     # 2. The nearest expression before the figure that leads its clause (trails no other figure)
@@ -348,7 +348,7 @@ def period_for(
         if e.end > f_start:
             continue
         prev = previous_figure_end(e.start)
-        trails_a_figure = prev is not None and ";" not in sentence[prev : e.start] and e.start - prev <= 80
+        trails_a_figure = prev is not None and e.start - prev <= 80 and ";" not in sentence[prev : e.start]
         if trails_a_figure:
             continue
         # It leads the figures after it, across clauses: "Tính đến hết tháng 4, ... trong đó: BHXH là 374.764 người".
