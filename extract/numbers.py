@@ -54,7 +54,7 @@ _LETTER = r"[A-Za-zÀ-ỹĐđ]"
 # apart (see _mask_matches), so a word mask is written with _word_mask, which notes its words.
 # "\d++" (possessive): where what follows cannot begin with a digit, giving digits back cannot
 # help, and trying it at every place of a long figure cost time.
-_DIGIT_MASKS = [
+_FIXED_DIGIT_MASKS = [
     r"\d{1,2}[:h]\d{2}(?::\d{2})?(?!\d)",  # times 04:05, 8h30
     r"(?<!\d)\d{1,2}/\d{1,2}/\d{2,4}(?!\d)",  # dates 15/05/2017
     r"(?<![\d.,])\d{1,2}/\d{1,2}(?![\d/])(?!\s*(?:hộ|người|xã|lượt))",  # day/month 30/4 (not a fraction of counts)
@@ -66,10 +66,17 @@ _DIGIT_MASKS = [
     # Phone and fax numbers: 0211.3862.xxx, 0238 3844 123, 1900 1234
     r"(?<!\d)(?:\(?\+?84\)?[\s.]?|0)\d{2,3}[\s.]?\d{3,4}[\s.]?\d{3,4}(?!\d)",
     r"(?<!\d)(?:1900|1800)[\s.]?\d{3,4}(?:[\s.]?\d{2,4})?(?!\d)",
-    r"\d++\s*(?i:tuổi)",  # ages
-    r"\d++\s+(?i:năm|tháng|ngày|tuần|giờ|phút|giây|buổi|kỳ)(?![\wà-ỹ])",  # durations: 6 tháng, 5 năm qua
-    r"[\d.,]++\s*(?i:lượt (?:xem|truy cập|thích|chia sẻ)|bình luận|views?)",
 ]
+# Masks that take a whole run of one class of characters (possessively), then what follows it.
+# Such a mask that matches inside a run also matches from the run's first character, so past the
+# place where a scan begins it is looked for only at the start of a run (_DIGIT_MASK_AT_RUN_START):
+# trying it at every digit of a long run read the rest of the run each time (quadratic).
+_RUN_MASKS = [  # (the run's class, what follows the run)
+    (r"\d", r"\s*(?i:tuổi)"),  # ages
+    (r"\d", r"\s+(?i:năm|tháng|ngày|tuần|giờ|phút|giây|buổi|kỳ)(?![\wà-ỹ])"),  # durations: 6 tháng, 5 năm qua
+    (r"[\d.,]", r"\s*(?i:lượt (?:xem|truy cập|thích|chia sẻ)|bình luận|views?)"),
+]
+_DIGIT_MASKS = _FIXED_DIGIT_MASKS + [f"{run}++{rest}" for run, rest in _RUN_MASKS]
 # Where a digit mask can begin: a digit, the "(" or "+" of a phone number, or the "." or "," of
 # a view count (",5 lượt xem"); tests/extract/test_numbers.py checks it. Looking ahead for these
 # first spares trying the alternatives at most places.
@@ -107,6 +114,11 @@ def _alternation(patterns: list[str]) -> str:
 
 
 _DIGIT_MASK_RE = re.compile(f"(?={_DIGIT_MASK_START})(?:{_alternation(_DIGIT_MASKS)})")
+_DIGIT_MASK_AT_RUN_START = re.compile(
+    f"(?={_DIGIT_MASK_START})(?:"
+    + _alternation(_FIXED_DIGIT_MASKS + [f"(?<!{run}){run}++{rest}" for run, rest in _RUN_MASKS])
+    + ")"
+)
 _WORD_MASK_RE = re.compile(_alternation(_WORD_MASKS))
 
 
@@ -283,16 +295,22 @@ def _mask_matches(text: str) -> Iterator[re.Match[str]]:
     if lowered is None:
         yield from _MASK_RE.finditer(text)
         return
-    digit = _DIGIT_MASK_RE.search(text)
+    digit = _next_digit_mask(text, 0)
     word = _next_word_mask(text, lowered, 0)
     while digit or word:
         m = digit if word is None or (digit is not None and digit.start() < word.start()) else word
         yield m
         pos = m.end()  # no mask matches the empty string
         if digit is not None and digit.start() < pos:
-            digit = _DIGIT_MASK_RE.search(text, pos)
+            digit = _next_digit_mask(text, pos)
         if word is not None and word.start() < pos:
             word = _next_word_mask(text, lowered, pos)
+
+
+def _next_digit_mask(text: str, pos: int) -> re.Match[str] | None:
+    """_DIGIT_MASK_RE.search(text, pos): at ``pos`` a run mask may begin inside a run (the scan
+    begins there); after it, one that begins inside a run would have matched at its start."""
+    return _DIGIT_MASK_RE.match(text, pos) or _DIGIT_MASK_AT_RUN_START.search(text, pos + 1)
 
 
 def _next_word_mask(text: str, lowered: str, pos: int) -> re.Match[str] | None:

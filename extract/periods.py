@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -262,12 +263,31 @@ def _period(kind: str, m: re.Match[str], published: date | None, ref_year: int |
     raise ValueError(kind)
 
 
+class _Spans:
+    """Disjoint non-empty spans, sorted, for "does [start, end) overlap one of them?" in log time
+    (comparing each match with every expression found before was quadratic in a long line)."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_right(self._starts, start)  # the spans before i begin at or before `start`
+        return (i > 0 and self._ends[i - 1] > start) or (i < len(self._starts) and self._starts[i] < end)
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect_right(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
+
+
 def time_expressions(sentence: str, published: date | None, ref_year: int | None = None) -> list[TimeExpression]:
     """Non-overlapping time expressions of a sentence, the longest first where they overlap.
 
     ``ref_year`` completes a time stated without its year ("6 tháng đầu năm") when the
     publication date is unknown (document.reference_year); what runs "đến nay" stays open."""
     found: list[TimeExpression] = []
+    taken = _Spans()  # the spans of `found`, which never overlap
     # Most patterns need a digit; a sentence without one is read by the few that do not.
     folded = fold(sentence)
     if not _DIGIT.search(sentence):
@@ -280,10 +300,11 @@ def time_expressions(sentence: str, published: date | None, ref_year: int | None
         if not _holds(folded, needs):
             continue
         for m in pattern.finditer(sentence):
-            if any(e.start < m.end() and m.start() < e.end for e in found):
+            if taken.overlaps(m.start(), m.end()):
                 continue
             period = _period(kind, m, published, ref_year)
             if period is not None:
+                taken.add(m.start(), m.end())
                 # Period(...) rather than dataclasses.replace, which costs several times more
                 period = Period(period.start, period.end, period.explicit, kind)
                 found.append(TimeExpression(m.start(), m.end(), kind, period))
@@ -306,19 +327,19 @@ def period_for(
     a continuing sentence takes from the one before it (see sentence_frame)."""
     exprs = expressions if expressions is not None else time_expressions(sentence, published)
     f_start, f_end = figure
-    figures = sorted(other_figures + [figure])
+    # Sorted, so that the last figure end before a place is found by bisection (scanning all
+    # figures for each expression made a long line of figures and times quadratic, or worse).
+    ends = sorted(e for _, e in other_figures + [figure])
 
     def previous_figure_end(pos: int) -> int | None:
-        ends = [e for s, e in figures if e <= pos]
-        return max(ends) if ends else None
-
+        i = bisect_right(ends, pos)
+        return ends[i - 1] if i else None
 
     # 1. An expression that trails this figure: after it, with no other figure between, in its clause.
     #    A stated handover date that opens the sentence wins over "dịp Tết" (facts.md "Tết").
     for e in exprs:
         if e.start >= f_end and previous_figure_end(e.start) == f_end:
-            between = sentence[f_end : e.start]
-            if ";" not in between and len(between) <= 80:
+            if e.start - f_end <= 80 and ";" not in sentence[f_end : e.start]:
                 stated_day = next((d for d in exprs if d.kind == "day" and d.end <= f_start), None)
                 return stated_day.period if e.kind == "tet" and stated_day else e.period
     # 2. The nearest expression before the figure that leads its clause (trails no other figure)
@@ -327,7 +348,7 @@ def period_for(
         if e.end > f_start:
             continue
         prev = previous_figure_end(e.start)
-        trails_a_figure = prev is not None and ";" not in sentence[prev : e.start] and e.start - prev <= 80
+        trails_a_figure = prev is not None and e.start - prev <= 80 and ";" not in sentence[prev : e.start]
         if trails_a_figure:
             continue
         # It leads the figures after it, across clauses: "Tính đến hết tháng 4, ... trong đó: BHXH là 374.764 người".

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from extract.periods import period_for
+from extract.periods import period_for, time_expressions
 
 PUB = date(2017, 5, 15)
 
@@ -83,3 +83,22 @@ def test_time_expressions_are_the_same_when_patterns_are_skipped_for_lacking_the
     monkeypatch.setattr(periods, "_GATED_YEARLESS", every_pattern)
     assert gated == [periods.time_expressions(s, PUB) for s in sentences]
     assert sum(map(len, gated)) > 100  # the sentences do hold time expressions
+
+
+def test_time_patterns_never_match_the_empty_string_when_read_by_the_regex_parser():
+    """time_expressions keeps the spans found in sorted disjoint lists (periods._Spans), which
+    holds only for non-empty matches."""
+    from re import _parser  # noqa: PLC2701 - the width of a pattern, as re itself reads it
+
+    import extract.periods as periods
+
+    for kind, pattern in periods._PATTERNS:
+        assert _parser.parse(pattern.pattern, pattern.flags).getwidth()[0] > 0, kind
+
+
+def test_time_expressions_keep_the_earlier_pattern_when_spans_overlap_on_a_long_line():
+    # "tháng 9/2023" is also a "month"; "đến tháng 9/2023", tried first, takes it.
+    line = "Tính đến tháng 9/2023, có 5 hộ; năm 2022 có 7 hộ; " * 300
+    found = time_expressions(line, PUB)
+    assert [e.kind for e in found] == ["month_end", "year"] * 300
+    assert all(a.end <= b.start for a, b in zip(found, found[1:]))
