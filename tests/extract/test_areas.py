@@ -111,6 +111,18 @@ def test_normalize_name_gives_modern_tone_placement_when_old_style_or_nfd(text: 
     assert normalize_name(text) == expected
 
 
+def test_normalize_name_moves_the_tones_a_whole_text_substitution_moves_when_text_is_random() -> None:
+    import random
+
+    from extract.areas import _OLD_TONE, _TONED_AE, _TONED_Y, _move_tone
+
+    rng = random.Random(7)
+    letters = "oOuUqQ" + _TONED_AE + _TONED_Y + "ahn ,."
+    for _ in range(20_000):
+        text = "".join(rng.choice(letters) for _ in range(rng.randint(0, 30)))
+        assert normalize_name(text) == _OLD_TONE.sub(_move_tone, unicodedata.normalize("NFC", text)), text
+
+
 def test_gazetteer_stores_hoa_with_modern_tone_when_package_writes_hoa(gazetteer: Gazetteer) -> None:
     [unit] = gazetteer.units_named("Thái Hoà", "district")  # the package spells it "Thị xã Thái Hoà"
     assert unit.name == "Thái Hòa"
