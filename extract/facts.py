@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Callable
+from functools import cached_property, partial
 from datetime import date
 from decimal import Decimal
 
@@ -28,7 +29,7 @@ from extract.confidence import assess
 from extract.contract import time_kind
 from extract.document import Layout, reference_year
 from extract.literals import required_words
-from extract.periods import Period, next_frame, period_for, period_of_metric, time_expressions
+from extract.periods import Period, TimeExpression, next_frame, period_for, period_of_metric, time_expressions
 from extract.sentences import Sentence, split_sentences
 
 W = r"(?<![\wà-ỹĐđ])"  # a word start for Vietnamese letters
@@ -839,14 +840,19 @@ def extract_facts(
     # Two frames: one stated by a headline or by the first sentence of a paragraph, which holds
     # for the paragraphs after it until another replaces it; and that of the sentence before,
     # which only a sentence continuing it ("Trong đó, ...", "Cụ thể: ...") takes.
+    # The sentence frame is read only when the next sentence continues its sentence (most do
+    # not): reading the time expressions of every sentence was a tenth of the work.
     article_frame: Period | None = None
-    sentence_frame: Period | None = None
+    frame_before: Callable[[], Period | None] = lambda: None
     for s_idx, sentence in enumerate(sentences):
-        exprs = time_expressions(sentence.text, published, ref_year)
         nums = by_sentence.get(s_idx, [])
         continues = s_idx > 0 and _CONTINUES.match(sentence.text) is not None
-        inherited = sentence_frame if continues and sentence_frame is not None else article_frame
+        sentence_frame = frame_before() if continues else None
+        inherited = sentence_frame if sentence_frame is not None else article_frame
         candidates = _candidates(text, sentence, nums) if nums else []
+        in_headline = layout.in_headline(sentence.start)
+        opens_paragraph = s_idx == 0 or sentences[s_idx - 1].paragraph != sentence.paragraph
+        exprs = time_expressions(sentence.text, published, ref_year) if candidates or in_headline or opens_paragraph else None
         if candidates:
             previous = sentences[s_idx - 1] if s_idx else None
             joined = previous is not None and (
@@ -863,9 +869,8 @@ def extract_facts(
                 facts.append(fact)
                 earlier.append((c, fact))
         figures = [(n.start - sentence.start, n.end - sentence.start) for n in nums]
-        in_headline = layout.in_headline(sentence.start)
-        opens_paragraph = s_idx == 0 or sentences[s_idx - 1].paragraph != sentence.paragraph
-        sentence_frame = next_frame(sentence.text, exprs, figures, inherited, anywhere=in_headline)
+        frame_before = partial(_sentence_frame, sentence.text, exprs, figures, inherited, in_headline,
+                                         published, ref_year)
         if in_headline or opens_paragraph:
             candidate = next_frame(sentence.text, exprs, figures, article_frame, anywhere=in_headline,
                                    adverbial=not in_headline)
@@ -874,6 +879,15 @@ def extract_facts(
             if not (published and candidate and candidate.start and candidate.start > published):
                 article_frame = candidate
     return merge_mentions(facts)
+
+
+def _sentence_frame(sentence: str, exprs: list[TimeExpression] | None, figures: list[tuple[int, int]], inherited: Period | None,
+                    in_headline: bool, published: date | None, ref_year: int | None) -> Period | None:
+    """The frame a sentence leaves to one that continues it (its time expressions read now if
+    they were not yet)."""
+    if exprs is None:
+        exprs = time_expressions(sentence, published, ref_year)
+    return next_frame(sentence, exprs, figures, inherited, anywhere=in_headline)
 
 
 # "Số hộ nghèo toàn tỉnh còn 12.345", "tổng số thẻ BHYT đã cấp là 9.800": the counted noun comes
