@@ -970,7 +970,7 @@ _NOT_A_UNIT_AFTER = re.compile(
     r"|^\s*(?:,\s*(?:thôn|bản|ấp|phường|thị trấn)|đặc biệt khó khăn|vùng cao|vùng sâu|vùng xa|miền núi|bãi ngang|nghèo|an toàn khu)\b",
     re.IGNORECASE,
 )
-_SPEECH = re.compile(r"\b(?:cho biết|chia sẻ|khẳng định|nhấn mạnh|phát biểu)\b", re.IGNORECASE)
+_SPEECH = re.compile(r"(?=[cknp])\b(?:cho biết|chia sẻ|khẳng định|nhấn mạnh|phát biểu)\b", re.IGNORECASE)
 _OPENING = re.compile(r"^(?:(?:Tại|Ở|Riêng|Với|Còn|Đối với)\s+)?$")
 _CLAUSE_END = re.compile(r"[;:]")
 _CHAIN_GAP = re.compile(r"[\s,()\-–]*")  # between places of one chain: "xã A, huyện B", "xã A (huyện B)"
@@ -1006,6 +1006,8 @@ class _Reference:
 def is_caption(paragraph: str) -> bool:
     """A photo caption: ends with "Ảnh: <author>" / "Ảnh <author>" / "(Ảnh minh họa)", or starts with "Ảnh:"."""
     text = paragraph.strip()
+    if "Ảnh" not in text:  # both patterns need it; most paragraphs are no captions
+        return False
     if re.match(r"^\(?Ảnh\s*:", text):
         return True
     m = re.search(r"(?:^|[\s.(])\(?Ảnh\s*:?\s*([^.!?]{0,60}?)\)?\.?$", text)
