@@ -364,6 +364,8 @@ _PREFIXES_BY_FIRST: dict[str, tuple[_Prefix, ...]] = {
 _NATIONAL_PHRASES = (("cả", "nước"), ("toàn", "quốc"))
 # The words a place found in a text can start with, and the longest of them (a cheap first test).
 _FIRST_WORDS = _PREFIX_FIRST_WORDS | {w for w, _ in _NATIONAL_PHRASES}
+# The words that can follow a place's first word within its type or phrase ("thành phố", "TP.", "cả nước").
+_SECOND_WORDS = {p.words[1] for p in _PREFIXES if len(p.words) == 2} | {w for _, w in _NATIONAL_PHRASES}
 # Whole words, any case; the lookahead of first letters lets the engine skip other positions fast.
 _FIRST_WORD = re.compile(
     rf"(?=[{''.join(sorted({w[0] for w in _FIRST_WORDS}))}])\b(?:{'|'.join(sorted(map(re.escape, _FIRST_WORDS), key=len, reverse=True))})\b",
@@ -810,8 +812,13 @@ class Gazetteer:
             if token.start < resume or _word_info(token.text)[0] not in _FIRST_WORDS:
                 continue  # inside the place found before, or a word the pattern's case folding took
             following = reader.next(token.end)
+            if following is None:
+                continue
+            if (following.text not in names.children and not _word_info(following.text)[1]
+                    and _word_info(following.text)[0] not in _SECOND_WORDS):
+                continue  # "xã hội": no name, no capitalised words, no second word of a prefix
             hit = self._prefixed_at(reader, token, following, names)
-            if hit is None and following is not None:
+            if hit is None:
                 if (_word_info(token.text)[0], _word_info(following.text)[0]) in _NATIONAL_PHRASES:
                     hit = _Hit(token.start, following.end, NATIONAL_NAME, "national", "", ("national",))
             if hit is not None:
