@@ -473,39 +473,16 @@ class _SentenceReading:
         self._rules: dict[str, tuple[list[Rule], dict[int, list[tuple[int, Rule]]]]] = {}
         # (unit, context) -> _nearest_specific: the figures of a sentence share its context.
         self._in_context: dict[tuple[str, str], tuple[str, str] | None] = {}
+        self._may: dict[int, bool] = {}  # id of a pattern -> may
 
-    # Whether the sentence holds a word each search of _fact, _is_target, _change, _qualifier and
-    # _per_beneficiary needs (each search reads a piece of the sentence); asked only when a
-    # figure comes to it.
-    @cached_property
-    def may_name_target(self) -> bool:
-        # Without a _TARGET word, _PROGRAMME_NAME (which holds "mục tiêu", one of them) has
-        # nothing to take out either.
-        return _may_match(_TARGET, self.folded)
-
-    @cached_property
-    def may_limit_policy(self) -> bool:
-        return _may_match(_POLICY_LIMIT, self.folded)
-
-    @cached_property
-    def may_name_poverty_line(self) -> bool:
-        return _may_match(_POVERTY_LINE, self.folded)
-
-    @cached_property
-    def may_name_programme(self) -> bool:
-        return _may_match(_PROGRAMME_NAME, self.folded)
-
-    @cached_property
-    def may_state_multiple(self) -> bool:
-        return _may_match(_MULTIPLE_BEFORE, self.folded)  # "gấp", "bằng"
-
-    @cached_property
-    def may_state_per_unit(self) -> bool:
-        return _may_match(_PER_BEFORE, self.folded)
-
-    @cached_property
-    def may_change(self) -> bool:
-        return _may_match(_CHANGE_BEFORE, self.folded)  # "tăng", "giảm"
+    def may(self, pattern: re.Pattern[str]) -> bool:
+        """Whether the sentence holds a word the pattern needs (the searches of _fact, _is_target,
+        _change, _qualifier and _per_beneficiary each read a piece of the sentence): worked out
+        once per sentence and pattern, when a figure first asks."""
+        key = id(pattern)
+        if key not in self._may:
+            self._may[key] = _may_match(pattern, self.folded)
+        return self._may[key]
 
     @cached_property
     def qualifiers(self) -> list[tuple[str, re.Pattern[str]]]:
@@ -687,19 +664,19 @@ def _is_target(text: str, c: _Candidate, clause_start: int) -> bool:
         return True
     # Each search below reads a piece of the sentence: one whose words the sentence lacks is not made.
     reading = c.reading
-    if (c.unit == "vnd" and reading.may_name_poverty_line
+    if (c.unit == "vnd" and reading.may(_POVERTY_LINE)
             and _POVERTY_LINE.search(text, max(clause_start, c.number.start - 80), c.number.start)):
         return True  # the poverty line is a criterion, not a transfer
-    if (reading.may_limit_policy
+    if (reading.may(_POLICY_LIMIT)
             and _POLICY_LIMIT.search(text, max(clause_start, c.number.start - 60), c.number.start)
             and _LOAN_WORD.search(text, clause_start, c.number.start)):
         return True
-    if not reading.may_name_target:
-        return False
+    if not reading.may(_TARGET):
+        return False  # (nor has _PROGRAMME_NAME, which holds "mục tiêu", one of them, anything to take out)
     # A target or criterion governs the clauses that list what it asks for ("xã đạt chuẩn phải
     # có tỷ lệ ... từ 85% trở lên; tỷ lệ trẻ em suy dinh dưỡng từ 13,9% đến 31%").
     before = text[c.sentence.start:c.number.start]
-    if reading.may_name_programme:
+    if reading.may(_PROGRAMME_NAME):
         before = _PROGRAMME_NAME.sub(" ", before)
     targets = list(_TARGET.finditer(before))
     if not targets or _PLAN_AFTER.match(text, c.end):
@@ -709,7 +686,7 @@ def _is_target(text: str, c: _Candidate, clause_start: int) -> bool:
 
 
 def _change(text: str, c: _Candidate, prev_end: int) -> str | None:
-    if not c.reading.may_change:
+    if not c.reading.may(_CHANGE_BEFORE):
         return None  # both readings need "tăng" or "giảm" before the figure, in its sentence
     before = text[prev_end:c.number.start]
     m = _CHANGE_BEFORE.search(before)
@@ -751,7 +728,7 @@ def _per_beneficiary(text: str, c: _Candidate, prev_end: int) -> tuple[str, str]
         return None
     before = text[max(prev_end, c.number.start - 80):c.number.start]
     after = text[c.end:c.end + 40]
-    if not ((c.reading.may_state_per_unit and _PER_BEFORE.search(before)) or _PER_AFTER.match(after)):
+    if not ((c.reading.may(_PER_BEFORE) and _PER_BEFORE.search(before)) or _PER_AFTER.match(after)):
         return None
     if not _SUPPORT_NEAR.search(c.sentence.text):
         return None  # "Giá vé 200.000 đồng/người" is a price, not what a beneficiary receives
@@ -981,7 +958,7 @@ def _fact(
     change = _change(text, c, prev_end)
     level = _level_changed(text, c, earlier) if change else None
     per_unit = None if change else _per_beneficiary(text, c, prev_end)
-    if c.reading.may_state_multiple and _MULTIPLE_BEFORE.search(text[prev_end:n.start]) and _TIMES_AFTER.match(text, c.end):
+    if c.reading.may(_MULTIPLE_BEFORE) and _MULTIPLE_BEFORE.search(text[prev_end:n.start]) and _TIMES_AFTER.match(text, c.end):
         table_metric: tuple[str, str] | None = ("other", "target_multiple")
         c.unit = "other"
     elif level is not None:
