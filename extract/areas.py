@@ -106,12 +106,11 @@ class _NormalText:
     # None when the text was NFC already: offsets are the original's.
     origin: list[int] | None
 
+    # The resolver reads one text for places, then for references: the last text's reading is
+    # kept (one entry: nothing of another article stays).
     @classmethod
+    @functools.lru_cache(maxsize=1)
     def of(cls, original: str) -> _NormalText:
-        return _normal_text(original)
-
-    @classmethod
-    def _of(cls, original: str) -> _NormalText:
         if unicodedata.is_normalized("NFC", original):
             return cls(normalize_name(original), None)
         parts: list[str] = []
@@ -129,10 +128,6 @@ class _NormalText:
             return start, end
         return self.origin[start], self.origin[end]
 
-
-# The resolver reads one text for places, then for references: the last text's reading is
-# kept (one entry: nothing of another article stays).
-_normal_text = functools.lru_cache(maxsize=1)(_NormalText._of)
 
 
 # Tokens: words, and every other non-space character alone. Curly apostrophes and dashes are
@@ -467,7 +462,6 @@ class Gazetteer:
         self._districts: dict[tuple[int, date], list[AdminUnit]] | None = None  # built on first use
         self._name_trie: _TrieNode | None = None  # built on the first find_mentions
         self._province_words: re.Pattern[str] | None = None  # first words of province names, built with it
-        self._province_trie_roots: set[str] = set()
         self._province_trie: _TrieNode | None = None
 
     # ---- loading
@@ -844,7 +838,7 @@ class Gazetteer:
 
         # Only the first word of a name of the two tries can start a bare name: the others are passed over.
         resume = 0
-        for token in self._name_starts(reader, local):
+        for token in self._name_starts(reader, local, province_names):
             if token.start < resume or overlaps_taken(token.start, token.end):
                 continue
             if not (_word_info(token.text)[1] or token.text == "TPHCM"):
@@ -871,10 +865,10 @@ class Gazetteer:
             )
         return mentions
 
-    def _name_starts(self, reader: _TextReader, local: _TrieNode) -> list[_Tok]:
-        """The words of the text that start a province name or a name of ``local``, in order."""
+    def _name_starts(self, reader: _TextReader, local: _TrieNode, provinces: _TrieNode) -> list[_Tok]:
+        """The words of the text that start a name of ``provinces`` or of ``local``, in order."""
         starts = [reader.whole(m) for m in self._province_first_words().finditer(reader.source)]
-        words = [w for w in local.children if w not in self._province_trie_roots]
+        words = [w for w in local.children if w not in provinces.children]
         if words:
             # Names of this text (a handful of words): found word by word, whole words only.
             starts += [reader.whole(m) for w in words for m in re.finditer(rf"\b{re.escape(w)}\b", reader.source)]
@@ -885,8 +879,7 @@ class Gazetteer:
         """A pattern of the first words of province names, whole words (built once)."""
         if self._province_words is None:
             _, provinces = self._tries()
-            self._province_trie_roots = set(provinces.children)
-            words = sorted(self._province_trie_roots, key=len, reverse=True)
+            words = sorted(provinces.children, key=len, reverse=True)
             initials = "".join(sorted({re.escape(w[0]) for w in words}))  # lets the engine skip other positions fast
             self._province_words = re.compile(rf"(?=[{initials}])\b(?:{'|'.join(map(re.escape, words))})\b")
         return self._province_words
