@@ -202,8 +202,12 @@ class _TextReader:
 
     def whole(self, m: re.Match[str]) -> _Tok:
         """The token a pattern matched whole (a \\w run between word boundaries) in ``source``."""
-        word = m.group()
-        return _Tok(m.start(), m.end(), _fold(word) if self._fold_each else word)
+        return self.span(m.start(), m.end())
+
+    def span(self, start: int, end: int) -> _Tok:
+        """The token that is ``source[start:end]`` (a \\w run between word boundaries)."""
+        word = self.source[start:end]
+        return _Tok(start, end, _fold(word) if self._fold_each else word)
 
     def previous(self, pos: int) -> _Tok | None:
         """The last token that ends at or before ``pos``."""
@@ -362,10 +366,35 @@ _FIRST_WORDS = _PREFIX_FIRST_WORDS | {w for w, _ in _NATIONAL_PHRASES}
 # The words that can follow a place's first word within its type or phrase ("thành phố", "TP.", "cả nước").
 _SECOND_WORDS = {p.words[1] for p in _PREFIXES if len(p.words) == 2} | {w for _, w in _NATIONAL_PHRASES}
 # Whole words, any case; the lookahead of first letters lets the engine skip other positions fast.
+# (Used where lower-casing changes a text's length; elsewhere _FIRST_WORD_LOWER in the lower-cased text.)
 _FIRST_WORD = re.compile(
     rf"(?=[{''.join(sorted({w[0] for w in _FIRST_WORDS}))}])\b(?:{'|'.join(sorted(map(re.escape, _FIRST_WORDS), key=len, reverse=True))})\b",
     re.IGNORECASE,
 )
+_WORD_CHARS = re.compile(r"\w+(?: \w+)*")  # a word, or words one space apart ("thành phố")
+
+
+def _whole_words(words: Iterable[str]) -> re.Pattern[str]:
+    """What rf"\\b(?:{'|'.join(words)})\\b" finds (``words``: see _WORD_CHARS), written so that
+    every branch begins with a plain letter: the regex engine then jumps from one first letter to
+    the next in C. A leading \\b or lookahead makes it try the whole pattern at every character,
+    which cost most of reading a text's places. The boundary before a word is looked behind
+    its first letter (fixed width), the boundary after it ahead."""
+    rests_by_first: dict[str, list[str]] = {}
+    for word in set(words):
+        if not _WORD_CHARS.fullmatch(word):
+            raise ValueError(f"not a word: {word!r}")
+        rests_by_first.setdefault(word[0], []).append(word[1:])
+    branches = []
+    for first, rests in sorted(rests_by_first.items()):
+        # Longest first, as an alternation of whole words must try them; "" last (the letter alone).
+        alternatives = "|".join(re.escape(r) for r in sorted(rests, key=lambda r: (-len(r), r)))
+        branches.append(rf"{re.escape(first)}(?<!\w.)(?:{alternatives})(?!\w)")
+    return re.compile("|".join(branches))
+
+
+# _FIRST_WORD as plain letters, looked for in the lower-cased text (same length, same offsets).
+_FIRST_WORD_LOWER = _whole_words(_FIRST_WORDS)
 
 # Abbreviations of names, found with or without a prefix ("TP.HCM", "TPHCM", "TP HCM").
 _ALIASES: dict[tuple[str, ...], tuple[str, str]] = {
@@ -801,8 +830,11 @@ class Gazetteer:
         # Only type words and the first words of "cả nước", "toàn quốc" can start a place here;
         # a pattern finds them (any case), the text in between is passed over.
         resume = 0
-        for m in _FIRST_WORD.finditer(reader.source):
-            token = reader.whole(m)
+        lowered = reader.source.lower()
+        first_words = (_FIRST_WORD_LOWER.finditer(lowered) if len(lowered) == len(reader.source)
+                       else _FIRST_WORD.finditer(reader.source))
+        for m in first_words:
+            token = reader.span(m.start(), m.end())
             if token.start < resume or _word_info(token.text)[0] not in _FIRST_WORDS:
                 continue  # inside the place found before, or a word the pattern's case folding took
             following = reader.next(token.end)
@@ -870,8 +902,13 @@ class Gazetteer:
         starts = [reader.whole(m) for m in self._province_first_words().finditer(reader.source)]
         words = [w for w in local.children if w not in provinces.children]
         if words:
-            # Names of this text (a handful of words): found word by word, whole words only.
-            starts += [reader.whole(m) for w in words for m in re.finditer(rf"\b{re.escape(w)}\b", reader.source)]
+            # Names of this text (a handful of words), whole words only: the words of letters in one
+            # pattern that begins with letters (see _whole_words), any other token on its own.
+            plain = [w for w in words if _WORD_CHARS.fullmatch(w)]
+            if plain:
+                starts += [reader.whole(m) for m in _whole_words(plain).finditer(reader.source)]
+            starts += [reader.whole(m) for w in words if w not in plain
+                       for m in re.finditer(rf"\b{re.escape(w)}\b", reader.source)]
             starts.sort()
         return starts
 
@@ -879,9 +916,7 @@ class Gazetteer:
         """A pattern of the first words of province names, whole words (built once)."""
         if self._province_words is None:
             _, provinces = self._tries()
-            words = sorted(provinces.children, key=len, reverse=True)
-            initials = "".join(sorted({re.escape(w[0]) for w in words}))  # lets the engine skip other positions fast
-            self._province_words = re.compile(rf"(?=[{initials}])\b(?:{'|'.join(map(re.escape, words))})\b")
+            self._province_words = _whole_words(provinces.children)
         return self._province_words
 
     @staticmethod
@@ -943,6 +978,8 @@ class Gazetteer:
 # Words that refer to a unit without naming it: "toàn huyện", "của huyện", "Huyện ủy", "xã".
 # (The lookahead of first letters lets the engine skip the other positions quickly: half the time.)
 _REFERENCE = re.compile(r"(?=[thqxp])\b(thành phố|thị xã|thị trấn|tỉnh|huyện|quận|xã|phường)\b", re.IGNORECASE)
+# _REFERENCE as plain letters, looked for in the lower-cased text (where lower-casing keeps its length).
+_REFERENCE_LOWER = _whole_words(["thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường"])
 _REFERENCE_LEVEL = {
     "tỉnh": "province",
     "thành phố": "city",
@@ -1218,7 +1255,10 @@ class AreaResolver:
         for p in self._places:
             reach.append(max(reach[-1], p.end) if reach else p.end)
         out = []
-        for m in _REFERENCE.finditer(norm.text):
+        lowered = norm.text.lower()
+        found = (_REFERENCE_LOWER.finditer(lowered) if len(lowered) == len(norm.text)
+                 else _REFERENCE.finditer(norm.text))
+        for m in found:
             start, end = norm.span(m.start(), m.end())
             i = bisect_right(taken_starts, start) - 1
             if i >= 0 and reach[i] > start:
@@ -1228,7 +1268,7 @@ class AreaResolver:
                 continue
             if _NOT_ONE_UNIT_BEFORE.search(norm.text[max(0, m.start() - 20) : m.start()]):
                 continue
-            out.append(_Reference(start, end, _REFERENCE_LEVEL[m.group(1).casefold()]))
+            out.append(_Reference(start, end, _REFERENCE_LEVEL[m.group().casefold()]))
         return out
 
     def _paragraph_topics(self) -> dict[int, _Place]:

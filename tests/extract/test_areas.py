@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import unicodedata
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from extract import areas
 from extract.areas import (
     AreaResolver,
     Gazetteer,
@@ -457,3 +459,42 @@ def test_area_resolver_does_not_take_a_kind_of_commune_for_a_commune(gazetteer):
     i = text.index("800")
     ref = resolver.area_at(i, i + 3)
     assert (ref.name, ref.level) == ("Thanh Chương", "district")
+
+
+# ---- whole-word patterns that begin with a letter (areas._whole_words): the same matches as \b(?:...)\b
+
+def _random_texts(seed: int, n: int) -> list[str]:
+    """Texts of syllables, type words in any case, names, digits and marks, glued and apart."""
+    import random
+
+    rng = random.Random(seed)
+    pieces = ["xã", "Xã", "XÃ", "xãhội", "huyện", "Huyện", "HUYỆN", "thành phố", "Thành  phố", "thànhphố", "TP", "tp.", "Tp",
+              "h", "H", "q", "Q.", "p", "P", "tt", "TX", "thị xã", "thị  trấn", "tỉnh", "Tỉnh", "cả", "toàn", "đặc",
+              "phường", "quận", "Vĩnh", "Phúc", "Hà", "Nội", "Bà", "Rịa", "Đắk", "Lắk", "a", "1", "2021", "_", "-", ",", ".",
+              "ʼ", "’", "İ", "ı", "\n", " ", "  ", "nghèo", "Tường", "Vĩnhh", "hVĩnh", "x"]
+    return ["".join(rng.choice(pieces) + rng.choice(["", " ", " ", ", "]) for _ in range(rng.randint(1, 40)))
+            for _ in range(n)]
+
+
+def test_whole_words_finds_what_the_plain_alternation_finds():
+    words = ["Vĩnh", "Vĩnhh", "Hà", "Bà", "Đắk", "h", "xã", "thành phố", "tt"]
+    plain = re.compile(rf"\b(?:{'|'.join(sorted(map(re.escape, words), key=len, reverse=True))})\b")
+    fast = areas._whole_words(words)
+    for text in _random_texts(7, 3000):
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+def test_whole_words_refuses_what_is_no_word():
+    with pytest.raises(ValueError):
+        areas._whole_words(["Bà Rịa-Vũng Tàu", "."])
+
+
+def test_type_words_in_the_lower_cased_text_are_those_found_in_any_case():
+    for text in _random_texts(11, 3000):
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            continue
+        first = [m.span() for m in areas._FIRST_WORD.finditer(text) if m.group().casefold() in areas._FIRST_WORDS]
+        assert [m.span() for m in areas._FIRST_WORD_LOWER.finditer(lowered)] == first, text
+        references = [m.span() for m in areas._REFERENCE.finditer(text)]
+        assert [m.span() for m in areas._REFERENCE_LOWER.finditer(lowered)] == references, text
