@@ -21,6 +21,16 @@ except ImportError:  # pragma: no cover - another Python: every rule is tried, a
 _MIN_LITERAL = 2
 
 
+def lowered(text: str) -> str | None:
+    """``text`` lower-cased character for character, so that a word (?i) finds in ``text`` is
+    found as a plain literal at the same place; None if lower-casing changed the length.
+    (The regex engine scans fast for the first letters of plain literals; under (?i), or behind a
+    lookaround, it tries the whole pattern at every character.)"""
+    # (?i) takes "İ" and "ı" for i and "ſ" for s, which lower() turns into two characters or keeps.
+    text_lowered = text.replace("İ", "I").lower().replace("ı", "i").replace("ſ", "s")
+    return text_lowered if len(text_lowered) == len(text) else None
+
+
 def required_words(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Case-folded strings of which a match of ``pattern`` contains at least one, or None when
     no such set is known. Sound: whenever the pattern matches in a text, one of them occurs in

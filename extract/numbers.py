@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from extract import literals
+
 SCALES: dict[str, Decimal] = {
     "nghìn": Decimal(10) ** 3,
     "ngàn": Decimal(10) ** 3,
@@ -291,7 +293,7 @@ def _mask_matches(text: str) -> Iterator[re.Match[str]]:
     masks only where the lower-cased text holds one of their words. A digit mask and a word mask
     never begin at the same place (their first characters differ), so taking the earlier of the
     two next matches, and searching again past it, is what the one alternation does."""
-    lowered = _lowered(text)
+    lowered = literals.lowered(text)
     if lowered is None:
         yield from _MASK_RE.finditer(text)
         return
@@ -321,7 +323,7 @@ def _word_led_matches(
     pattern: re.Pattern[str], words: re.Pattern[str], text: str, lowered: str, pos: int = 0
 ) -> Iterator[re.Match[str]]:
     """pattern.finditer(text, pos), for a pattern whose every match begins with a match of
-    ``words`` (plain literals) in ``lowered`` (see _lowered): it is tried only there."""
+    ``words`` (plain literals) in ``lowered`` (see literals.lowered): it is tried only there."""
     while start := words.search(lowered, pos):
         m = pattern.match(text, start.start())
         if m:
@@ -329,14 +331,6 @@ def _word_led_matches(
             pos = m.end()  # the patterns this is used for never match the empty string
         else:
             pos = start.start() + 1  # words overlap ("kế hoạch số"): the next may begin inside this one
-
-
-def _lowered(text: str) -> str | None:
-    """``text`` lower-cased character for character, so that a word (?i) finds in ``text`` is
-    found as a plain literal at the same place; None if lower-casing changed the length."""
-    # (?i) takes "İ" and "ı" for i and "ſ" for s, which lower() turns into two characters or keeps.
-    lowered = text.replace("İ", "I").lower().replace("ı", "i").replace("ſ", "s")
-    return lowered if len(lowered) == len(text) else None
 
 
 class _SpanSet:
@@ -435,7 +429,7 @@ def find_numbers(text: str) -> list[NumberMention]:
 def _find_word_numbers(text: str, mask_set: _SpanSet, digit_numbers: list[NumberMention]) -> list[NumberMention]:
     found = []
     taken = _SpanSet([(n.start, n.end) for n in digit_numbers])
-    lowered = _lowered(text)
+    lowered = literals.lowered(text)
     matches = (
         _WORD_NUMBER_RE.finditer(text) if lowered is None
         else _word_led_matches(_WORD_NUMBER_RE, _NUMBER_WORD_START, text, lowered)

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from extract import areas
+from extract import areas, literals
 from extract.contract import NAMED_FACT_TABLES, Fact
 from extract.document import Layout, linearize_flat_tables
 from extract.facts import extract_facts, is_vietnamese, topic_words
@@ -46,8 +46,12 @@ class Reading:
 
 _URL_LINE = re.compile(r"^\s*URL:\s*(\S+)\s*$")
 # "Ngày đăng: 06/02/2024", "Cập nhật: 12.01.2021 08:30": a labelled date is the page's own.
-# (The lookahead of first letters lets the engine skip other positions fast: it runs on every line.)
-_LABELLED_DATE = re.compile(r"(?=[nđxcp])(?:ngày đăng|đăng ngày|ngày xuất bản|xuất bản|cập nhật|ngày cập nhật|đăng lúc|posted)\s*:?\s*", re.I)
+# It is looked for on every line, so as plain literals in the lower-cased line (literals.lowered),
+# which the engine skips through by their first letters; (?i) only where lower-casing fails.
+_LABEL_WORDS = ("ngày đăng", "đăng ngày", "ngày xuất bản", "xuất bản", "cập nhật", "ngày cập nhật", "đăng lúc", "posted")
+_LABEL_RE = f"(?:{'|'.join(_LABEL_WORDS)})\\s*:?\\s*"
+_LABELLED_DATE_LOWER = re.compile(_LABEL_RE)
+_LABELLED_DATE = re.compile(_LABEL_RE, re.I)
 # The site's current-date header: "Thứ 4, Ngày 21/02/2024 -", "Hôm nay, thứ Hai 5/3/2024".
 _TODAY_HEADER = re.compile(r"^(?:hôm nay\s*,?\s*)?(?:thứ\s+\S+|chủ nhật)\s*,?\s*(?:ngày\s+)?\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\s*[-|]?\s*$", re.I)
 
@@ -77,7 +81,8 @@ _ISO_DATE = re.compile(r"^\s*(?:date\s*:?\s*)?((?:19|20)\d{2})-(\d{2})-(\d{2})(?
 def labelled_date_of_lines(lines: list[str]) -> date | None:
     """A date the page labels as its own: "Ngày đăng: 06/02/2024", an ISO date line."""
     for line in lines:
-        m = _LABELLED_DATE.search(line)
+        lowered = literals.lowered(line)
+        m = _LABELLED_DATE_LOWER.search(lowered) if lowered is not None else _LABELLED_DATE.search(line)
         if m and (d := parse_dateline(line[m.end():m.end() + 40])):
             return d
     for line in lines[:12]:

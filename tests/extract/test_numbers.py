@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from extract import literals
 from extract.numbers import find_numbers, parse_number_words
 
 VALUES = [
@@ -132,7 +133,7 @@ def test_figures_masks_and_word_numbers_are_the_same_when_their_first_characters
     bare_years = re.compile(r"(?<![\d.,])(?:19[5-9]\d|20[0-4]\d)(?![\d.,]\d)")
     assert (bare_numbers.pattern, bare_years.pattern) != (numbers._NUMBER_RE.pattern, numbers._YEAR_RE.pattern)
     for text in texts:
-        lowered = numbers._lowered(text)
+        lowered = literals.lowered(text)
         assert lowered is not None
         word_numbers = numbers._word_led_matches(numbers._WORD_NUMBER_RE, numbers._NUMBER_WORD_START, text, lowered)
         assert [m.span() for m in numbers._NUMBER_RE.finditer(text)] == [m.span() for m in bare_numbers.finditer(text)]
@@ -169,17 +170,20 @@ def test_digit_masks_begin_where_their_lookahead_allows_when_probed_with_each_fi
 
 
 def test_lowered_text_finds_every_word_when_its_letters_are_ones_ignorecase_takes_for_others():
-    """The mask words and number words are looked for as plain literals in numbers._lowered(text):
-    every character that (?i) takes for one of their letters must lower to that letter there."""
+    """The mask words, number words and date labels are looked for as plain literals in
+    literals.lowered(text): every character that (?i) takes for one of their letters must lower
+    to that letter there."""
     import re
     import sys
 
     import extract.numbers as numbers
+    import extract.reading as reading
 
-    letters = sorted(set("".join(numbers._MASK_WORDS) + "".join(numbers._WORD_TOKENS)) - {" "})
+    words = numbers._MASK_WORDS + list(numbers._WORD_TOKENS) + list(reading._LABEL_WORDS)
+    letters = sorted(set("".join(words)) - {" "})
     every_character = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
     taken = set(re.findall(f"(?i:[{re.escape(''.join(letters))}])", every_character))
     assert len(taken) > len(letters)
     for c in taken:
         same = [k for k in letters if re.fullmatch(f"(?i:{re.escape(k)})", c)]
-        assert same == [numbers._lowered(c)], (hex(ord(c)), same)
+        assert same == [literals.lowered(c)], (hex(ord(c)), same)
