@@ -3,9 +3,12 @@ and MB/s for HTML -> article, HTML -> facts and text -> facts, and a 5 MB page t
 `asxh process`. Prints numbers; asserts nothing.
 
 trafilatura is never a dependency of the project: it runs in a venv of its own, given with
---trafilatura-python (a child process that times itself on the same decoded pages):
+--trafilatura-python (a child process that times itself on the same decoded pages). lxml 6 keeps
+the HTML cleaner that trafilatura imports in a package of its own, lxml_html_clean, which pip does
+not bring with trafilatura:
 
-    python3.12 -m venv ../bench-venv && ../bench-venv/bin/pip install --only-binary :all: trafilatura==2.3.1
+    python3.12 -m venv ../bench-venv
+    ../bench-venv/bin/pip install --only-binary :all: trafilatura==2.3.1 lxml_html_clean
     .venv/bin/python scripts/benchmark_extract.py --trafilatura-python ../bench-venv/bin/python \\
         [--repeat N] [--pages DIR ...]
 

@@ -1,6 +1,6 @@
 """trafilatura's page -> article in the shape of `asxh article`, for page_eval's --cmd: the
 reference that ours is measured against. Runs in a venv that has trafilatura (never a
-dependency of the project):
+dependency of the project; see scripts/benchmark_extract.py for how to make it):
 
     python3 ../shared/tools/page_eval.py --cmd "BENCH_VENV/bin/python scripts/trafilatura_article.py"
 
