@@ -28,7 +28,7 @@ from extract.numbers import NumberMention, find_numbers, normalize_text
 from extract.confidence import assess
 from extract.contract import time_kind
 from extract.document import Layout, reference_year
-from extract.literals import required_words
+from extract.literals import required_word_sets
 from extract.periods import Period, TimeExpression, next_frame, period_for, period_of_metric, time_expressions
 from extract.sentences import Sentence, split_sentences
 
@@ -378,14 +378,33 @@ def _fold(text: str) -> str:
     return folded
 
 
-# id(rule) -> the words one of which it cannot match without (None: no gate).
-_GATES: dict[int, tuple[str, ...] | None] = {}
+# What a sentence must hold for a rule to match in it: requirements, each a tuple of words one of
+# which the sentence's fold holds (None: no gate, the rule is always tried).
+Gate = tuple[tuple[str, ...], ...] | None
+# id(rule) -> its gate.
+_GATES: dict[int, Gate] = {}
+# A gate checks at most this many requirements: the most selective ones (each more costs a
+# substring search per sentence, and the first few prune nearly all that the rest would).
+_GATE_REQUIREMENTS = 2
 
 
-def _gate(rule: Rule | re.Pattern[str]) -> tuple[str, ...] | None:
+def _gate(rule: Rule | re.Pattern[str]) -> Gate:
+    """The requirements extract/literals.py reads from a rule's pattern, as the figure's sentence
+    holds them: each a tuple of words one of which a match holds. ``(lũ|bão)…(hỗ trợ)|(hỗ trợ)…
+    (lũ|bão)`` needs a help word and a storm word, and most sentences have only the first."""
     key = id(rule)
     if key not in _GATES:
-        _GATES[key] = _as_in_sentence(required_words(rule.pattern if isinstance(rule, Rule) else rule))
+        pattern = rule.pattern if isinstance(rule, Rule) else rule
+        sets: list[tuple[str, ...]] = []
+        for words in required_word_sets(pattern):
+            words = _as_in_sentence(words)
+            if words and min(map(len, words)) >= 2 and words not in sets:
+                sets.append(words)
+        # Most selective first (the shortest word longest, then the fewest words); a requirement
+        # that holds whenever another does (a superset of its words) adds nothing.
+        sets.sort(key=lambda ws: (-min(map(len, ws)), len(ws)))
+        sets = [ws for ws in sets if not any(set(other) < set(ws) for other in sets)]
+        _GATES[key] = tuple(sets[:_GATE_REQUIREMENTS]) or None
     return _GATES[key]
 
 
@@ -400,30 +419,41 @@ def _as_in_sentence(words: tuple[str, ...] | None) -> tuple[str, ...] | None:
     return parts if all(parts) else None
 
 
+def _holds(folded: str, gate: Gate) -> bool:
+    """Whether ``folded`` (a text's _fold) meets every requirement of a gate (plain loops: this
+    runs for every rule on every sentence)."""
+    for words in gate:
+        for word in words:
+            if word in folded:
+                break
+        else:
+            return False
+    return True
+
+
 def _may_match(rule: Rule | re.Pattern[str], folded: str) -> bool:
     """Whether a rule (or a pattern) may match in a text, by its required words (``folded``: the
     text's _fold)."""
-    words = _gate(rule)
-    if words is None:
-        return True
-    for word in words:
-        if word in folded:
-            return True
-    return False
+    gate = _gate(rule)
+    return gate is None or _holds(folded, gate)
 
 
-def _live(gated: list[tuple[object, tuple[str, ...] | None]], folded: str) -> list:
+def _live(gated: list[tuple[object, Gate]], folded: str) -> list:
     """Of items paired with their rule's _gate, in order, those that may match in ``folded``:
     what _may_match says of one rule, in one loop for a list of them."""
     live = []
-    for item, words in gated:
-        if words is None:
+    for item, gate in gated:
+        if gate is None:
             live.append(item)
             continue
-        for word in words:
-            if word in folded:
-                live.append(item)
-                break
+        for words in gate:
+            for word in words:
+                if word in folded:
+                    break
+            else:
+                break  # a requirement the text does not meet
+        else:
+            live.append(item)
     return live
 
 
@@ -434,7 +464,7 @@ _GATED_QUALIFIERS = [((name, p), _gate(p)) for name, p in _QUALIFIERS]
 @dataclass(frozen=True)
 class _UnitRules:
     rules: list[Rule]  # the unit's rules, catch-alls aside, in RULES order
-    gated: list[tuple[tuple[int, Rule], tuple[str, ...] | None]]  # (order among them, rule), gate
+    gated: list[tuple[tuple[int, Rule], Gate]]  # (order among them, rule), gate
     catch_all: Rule | None  # the first catch-all of the unit
 
 

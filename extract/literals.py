@@ -9,6 +9,7 @@ expression's top-level sequence, groups that must match, one of a branch's alter
 
 from __future__ import annotations
 
+import itertools
 import re
 
 try:  # Python's own regex parser (3.11+); private, so its absence only turns the gates off
@@ -77,6 +78,36 @@ def _of_sequence(items: list) -> tuple[str, ...] | None:
     return _best(_options(items))
 
 
+# A branch whose alternatives each have several requirements yields one for every way of taking
+# one requirement of each alternative (what a match holds is one of their words), up to this many.
+_MAX_BRANCH_OPTIONS = 16
+
+
+def _branch_options(alternatives: list[list]) -> list[tuple[str, ...]]:
+    """What a branch requires: ``(lũ|bão)…(hỗ trợ|chi trả)|(hỗ trợ|chi trả)…(lũ|bão)`` requires
+    one of the help words and, as well, one of the storm words. The union of each alternative's
+    best requirement first (what ``_best`` chose before the others were read), then the other
+    combinations; none when an alternative requires nothing."""
+    per_alternative = []
+    for alternative in alternatives:
+        usable = [o for o in _options(alternative) if o and min(map(len, o)) >= _MIN_LITERAL]
+        if not usable:
+            return []
+        best = _best(usable)
+        per_alternative.append([best] + [o for o in usable if o != best])
+    combinations = 1
+    for usable in per_alternative:
+        combinations *= len(usable)
+    chosen = itertools.product(*per_alternative) if combinations <= _MAX_BRANCH_OPTIONS else [
+        [usable[0] for usable in per_alternative]]
+    options = []
+    for combination in chosen:
+        union = tuple(dict.fromkeys(word for option in combination for word in option))
+        if union not in options:
+            options.append(union)
+    return options
+
+
 def _options(items: list) -> list[tuple[str, ...]]:
     """What a sequence requires: each option is a tuple of strings one of which a match holds."""
     options: list[tuple[str, ...]] = []
@@ -97,15 +128,7 @@ def _options(items: list) -> list[tuple[str, ...]]:
             if sub:
                 options.append(sub)
         elif op is C.BRANCH:
-            alternatives: list[str] = []
-            for branch in av[1]:
-                sub = _of_sequence(list(branch))
-                if not sub:
-                    alternatives = []
-                    break
-                alternatives.extend(sub)
-            if alternatives:
-                options.append(tuple(dict.fromkeys(alternatives)))
+            options.extend(_branch_options([list(branch) for branch in av[1]]))
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
             sub = _of_sequence(list(av[2]))
             if sub:

@@ -78,6 +78,46 @@ def test_required_word_sets_are_every_requirement_of_a_match_when_pattern_is_rea
     assert required_word_sets(re.compile(pattern)) == expected
 
 
+def test_a_branch_requires_one_requirement_of_each_alternative_when_they_have_several():
+    from extract.literals import required_word_sets
+
+    # Help and a storm in either order: both are required, and their union too.
+    sets = required_word_sets(re.compile(r"(?:cứu trợ|tiếp tế)[^.]{0,30}(?:bão|lụt)|(?:bão|lụt)[^.]{0,30}(?:cứu trợ|tiếp tế)"))
+    assert ("cứu trợ", "tiếp tế") in sets and ("bão", "lụt") in sets
+    assert all(set(ws) <= {"cứu trợ", "tiếp tế", "bão", "lụt"} for ws in sets)
+    # An alternative that requires nothing leaves the branch without a requirement.
+    assert required_word_sets(re.compile(r"(?:cứu trợ)[^.]*bão|\d+")) == ()
+
+
+def test_every_required_word_set_occurs_in_the_case_fold_of_every_match_when_rules_match_dev_set_sentences():
+    from extract.facts import GROUP_PATTERNS, RULES, _fold
+    from extract.literals import required_word_sets
+    from extract.numbers import normalize_text
+    from extract.sentences import split_sentences
+    from tests.conftest import FIXTURES
+
+    sentences = [s.text for p in sorted((FIXTURES / "devset").glob("*.txt"))
+                 for s in split_sentences(normalize_text(p.read_text(encoding="utf-8")))]
+    matched = 0
+    for pattern in [r.pattern for r in RULES] + [p for _, p in GROUP_PATTERNS]:
+        sets = required_word_sets(pattern)
+        for sentence in sentences:
+            for m in pattern.finditer(sentence):
+                matched += 1
+                folded = _fold(m.group())
+                assert all(any(w in folded for w in ws) for ws in sets), (pattern.pattern, m.group(), sets)
+    assert matched > 200
+
+
+def test_a_rule_needing_two_kinds_of_word_is_gated_off_where_the_sentence_has_one_kind():
+    import extract.facts as facts
+
+    rule = re.compile(r"(?:cứu trợ|tiếp tế)[^.]{0,30}(?:bão|lụt)|(?:bão|lụt)[^.]{0,30}(?:cứu trợ|tiếp tế)", re.I)
+    assert not facts._may_match(rule, facts._fold("Xã đã cứu trợ 120 hộ nghèo."))
+    assert facts._may_match(rule, facts._fold("Sau bão, xã đã cứu trợ 120 hộ."))
+    assert facts._may_match(rule, facts._fold("Tiếp tế cho 40 hộ bị LỤT."))
+
+
 def test_fold_makes_i_what_ignorecase_takes_for_i_when_text_has_dotted_or_dotless_i():
     from extract.literals import fold
 
