@@ -167,8 +167,15 @@ _WORD_NUMBER_RE = re.compile(
     r"(?<![\wà-ỹ])(?=[mMhHbBtTnNlLsScCvVrR\u017f])((?:(?:" + "|".join(sorted(_WORD_TOKENS, key=len, reverse=True)) + r")(?:\s+|(?=[^\wà-ỹ])|$))+)",
     re.IGNORECASE,
 )
-# Where a word number may begin, in the lower-cased text (see _word_led_matches).
-_NUMBER_WORD_START = re.compile(_prefix_tree(list(_WORD_TOKENS)))
+# A lone number word is too weak to be a figure ("một", "năm" = five or year), except these.
+_LONE_NUMBER_WORDS = ("mười", "trăm")
+# Where a word number that can be a figure may begin, in the lower-cased text (see
+# _word_led_matches): two number words, or one of the lone ones. Most number words in a text
+# stand alone ("năm 2020"), and trying the whole pattern at each of them was for nothing.
+_NUMBER_PHRASE_START = re.compile(
+    f"(?:{_prefix_tree(list(_WORD_TOKENS))})"
+    f"(?:{'|'.join(f'(?<={w})' for w in _LONE_NUMBER_WORDS)}|\\s+(?:{_prefix_tree(list(_WORD_TOKENS))}))"
+)
 # Vague quantities are not values: "hàng trăm", "hàng nghìn", "vài chục", "mấy trăm".
 _VAGUE_BEFORE = re.compile(r"(?:hàng|vài|mấy|dăm|nhiều|một vài)\s*$", re.IGNORECASE)
 # A word number counts only when a counted noun or a money word follows it.
@@ -432,14 +439,14 @@ def _find_word_numbers(text: str, mask_set: _SpanSet, digit_numbers: list[Number
     lowered = literals.lowered(text)
     matches = (
         _WORD_NUMBER_RE.finditer(text) if lowered is None
-        else _word_led_matches(_WORD_NUMBER_RE, _NUMBER_WORD_START, text, lowered)
+        else _word_led_matches(_WORD_NUMBER_RE, _NUMBER_PHRASE_START, text, lowered)
     )
     for m in matches:
         raw = m.group(1).rstrip()
         start, end = m.start(1), m.start(1) + len(raw)
         words = raw.split()
         # A lone digit word ("một", "năm" = five or year) or a lone scale is too weak to be a figure.
-        if len(words) < 2 and words[0].lower() not in ("mười", "trăm"):
+        if len(words) < 2 and words[0].lower() not in _LONE_NUMBER_WORDS:
             continue
         if mask_set.overlaps(start, end) or taken.overlaps(start, end):
             continue
