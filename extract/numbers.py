@@ -124,27 +124,32 @@ _DIGIT_MASK_AT_RUN_START = re.compile(
 _WORD_MASK_RE = re.compile(_alternation(_WORD_MASKS))
 
 
-def _prefix_tree(words: list[str]) -> str:
-    """A regex of plain literals that matches where one of ``words`` begins, written as a tree of
-    their prefixes ("t(?:háng|hứ)"): the regex engine jumps to the next place that holds a first
-    letter and there tries one branch per letter, not every word that begins with it."""
+def _word_tree(words: list[str]) -> str:
+    """A regex of plain literals that matches any one of ``words``, written as a tree of their
+    prefixes ("t(?:háng|hứ)", "s(?:ố(?: nhà)?)": the longer word first): the regex engine jumps
+    to the next place that holds a first letter and there tries one branch per letter, not
+    every word that begins with it."""
     rests_by_first: dict[str, list[str]] = {}
     for word in sorted(set(words)):
         rests_by_first.setdefault(word[0], []).append(word[1:])
     branches = []
     for first, rests in rests_by_first.items():
-        if len(rests) == 1:
-            branches.append(re.escape(first + rests[0]))
-        elif "" in rests:  # a word that is the prefix of others ("số", "số nhà") marks where they begin
+        longer = [rest for rest in rests if rest]
+        if not longer:
             branches.append(re.escape(first))
-        else:
-            branches.append(re.escape(first) + f"(?:{_prefix_tree(rests)})")
+        elif len(rests) == 1:
+            branches.append(re.escape(first + rests[0]))
+        else:  # "" in rests: a word that is the prefix of others ("số", "số nhà") is tried last
+            branches.append(re.escape(first) + f"(?:{_word_tree(longer)})" + ("?" if "" in rests else ""))
     return "|".join(branches)
 
 
-# Looked for in the lower-cased text, as plain literals: (?i) would try all ~50 words at nearly
-# every letter, which made the masks a fifth of text -> facts.
-_MASK_WORD_START = re.compile(_prefix_tree(_MASK_WORDS))
+# Where a word mask may begin, looked for in the lower-cased text as plain literals ((?i) would
+# try all ~50 words at nearly every letter, which made the masks a fifth of text -> facts): a
+# mask word, then what every word mask has after its word, a digit, a Roman numeral, the "." or
+# "," of a count, or "số" (_WORD_MASKS). tháng, ngày, năm stand in most sentences, mostly
+# without a number after them, and each was tried for nothing.
+_MASK_WORD_START = re.compile(f"(?:{_word_tree(_MASK_WORDS)})(?=[:\\s]*(?:[\\d.,ivx]|số))")
 _MASK_RE = re.compile(_alternation(_MASKS))  # all masks at once: what _mask_matches must find
 
 # A bare four-digit year is masked unless it counts something ("2016 hộ").
@@ -173,8 +178,8 @@ _LONE_NUMBER_WORDS = ("mười", "trăm")
 # _word_led_matches): two number words, or one of the lone ones. Most number words in a text
 # stand alone ("năm 2020"), and trying the whole pattern at each of them was for nothing.
 _NUMBER_PHRASE_START = re.compile(
-    f"(?:{_prefix_tree(list(_WORD_TOKENS))})"
-    f"(?:{'|'.join(f'(?<={w})' for w in _LONE_NUMBER_WORDS)}|\\s+(?:{_prefix_tree(list(_WORD_TOKENS))}))"
+    f"(?:{_word_tree(list(_WORD_TOKENS))})"
+    f"(?:{'|'.join(f'(?<={w})' for w in _LONE_NUMBER_WORDS)}|\\s+(?:{_word_tree(list(_WORD_TOKENS))}))"
 )
 # Vague quantities are not values: "hàng trăm", "hàng nghìn", "vài chục", "mấy trăm".
 _VAGUE_BEFORE = re.compile(r"(?:hàng|vài|mấy|dăm|nhiều|một vài)\s*$", re.IGNORECASE)
