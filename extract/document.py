@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from extract.pages import HEADER_COUNT, HEADER_UNIT  # the column headers an HTML table has too
 from extract.sentences import paragraphs
@@ -27,14 +28,19 @@ _CAPTION = re.compile(r"(?:^|[\s.(])\(?Ảnh\s*:", re.I)
 _LEAD_MIN_WORDS = 6
 
 
+def _count(pattern: re.Pattern[str], text: str, up_to: int) -> int:
+    """How many matches of ``pattern`` ``text`` has, counted up to ``up_to`` (paragraphs are
+    long, and only whether they reach a few words is asked)."""
+    return sum(1 for _ in islice(pattern.finditer(text), up_to))
+
+
 def _reads_as_title(line: str) -> bool:
-    words = _WORD.findall(line)
     return (
-        4 <= len(words) <= 40
-        and len(line) <= 250
+        len(line) <= 250  # the cheap tests first
         and not line.rstrip().endswith((".", ":", ";", ","))
+        and 4 <= _count(_WORD, line, 41) <= 40
         and not _DATE_ONLY.match(line)
-        and len(_VIETNAMESE.findall(line)) >= 2
+        and _count(_VIETNAMESE, line, 2) >= 2
         and not _CAPTION.search(line)
     )
 
@@ -58,7 +64,7 @@ class Layout:
         lead = None
         after = headline[1] if headline else 0
         for a, b in spans:
-            if a >= after and len(_WORD.findall(text[a:b])) >= _LEAD_MIN_WORDS and not _CAPTION.search(text[a:b]):
+            if a >= after and _count(_WORD, text[a:b], _LEAD_MIN_WORDS) >= _LEAD_MIN_WORDS and not _CAPTION.search(text[a:b]):
                 lead = (a, b)
                 break
         return cls(headline, lead, text[headline[0]:headline[1]].strip() if headline else None)
