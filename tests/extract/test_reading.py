@@ -100,8 +100,12 @@ def test_fold_drops_marks_and_spaces():
         (["Liên kết", "Ngày đăng: 12.01.2021"], date(2021, 1, 12)),
         (["Tiêu đề", "08:30 | 18/10/2016"], date(2016, 10, 18)),
         (["Thứ 4, Ngày 21/02/2024 -", "Tiêu đề"], None),
+        # A label in capitals, or in any case, still names the page's date over a bare date line.
+        (["Tin mới về hỗ trợ hộ nghèo", "15/01/2024", "CẬP NHẬT: 20/01/2024"], date(2024, 1, 20)),
+        (["Tin mới về hỗ trợ hộ nghèo", "15/01/2024", "Đăng Ngày 19/01/2024"], date(2024, 1, 19)),
     ],
-    ids=["labelled-over-today-header", "dotted", "dateline", "only-today-header"],
+    ids=["labelled-over-today-header", "dotted", "dateline", "only-today-header", "label-in-capitals",
+         "label-in-title-case"],
 )
 def test_page_date_of_lines_reads_the_pages_own_date(lines, expected):
     assert page_date_of_lines(lines) == expected
