@@ -28,7 +28,7 @@ from extract.numbers import NumberMention, find_numbers, normalize_text
 from extract.confidence import assess
 from extract.contract import time_kind
 from extract.document import Layout, reference_year
-from extract.literals import required_word_sets
+from extract.literals import MIN_LITERAL, holds, required_word_sets
 from extract.periods import Period, TimeExpression, next_frame, period_for, period_of_metric, time_expressions
 from extract.sentences import Sentence, split_sentences
 
@@ -398,7 +398,7 @@ def _gate(rule: Rule | re.Pattern[str]) -> Gate:
         sets: list[tuple[str, ...]] = []
         for words in required_word_sets(pattern):
             words = _as_in_sentence(words)
-            if words and min(map(len, words)) >= 2 and words not in sets:
+            if words and min(map(len, words)) >= MIN_LITERAL and words not in sets:
                 sets.append(words)
         # Most selective first (the shortest word longest, then the fewest words); a requirement
         # that holds whenever another does (a superset of its words) adds nothing.
@@ -419,28 +419,17 @@ def _as_in_sentence(words: tuple[str, ...] | None) -> tuple[str, ...] | None:
     return parts if all(parts) else None
 
 
-def _holds(folded: str, gate: Gate) -> bool:
-    """Whether ``folded`` (a text's _fold) meets every requirement of a gate (plain loops: this
-    runs for every rule on every sentence)."""
-    for words in gate:
-        for word in words:
-            if word in folded:
-                break
-        else:
-            return False
-    return True
-
-
 def _may_match(rule: Rule | re.Pattern[str], folded: str) -> bool:
     """Whether a rule (or a pattern) may match in a text, by its required words (``folded``: the
     text's _fold)."""
     gate = _gate(rule)
-    return gate is None or _holds(folded, gate)
+    return gate is None or holds(folded, gate)
 
 
 def _live(gated: list[tuple[object, Gate]], folded: str) -> list:
     """Of items paired with their rule's _gate, in order, those that may match in ``folded``:
-    what _may_match says of one rule, in one loop for a list of them."""
+    what _may_match says of one rule, in one loop for a list of them (literals.holds written
+    out: a call per rule and sentence cost more than the test)."""
     live = []
     for item, gate in gated:
         if gate is None:

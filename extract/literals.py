@@ -19,7 +19,7 @@ except ImportError:  # pragma: no cover - another Python: every rule is tried, a
     C = _parser = None
 
 # Literal runs shorter than this are no useful gate ("a", "đ").
-_MIN_LITERAL = 2
+MIN_LITERAL = 2
 
 
 def lowered(text: str) -> str | None:
@@ -30,6 +30,19 @@ def lowered(text: str) -> str | None:
     # (?i) takes "İ" and "ı" for i and "ſ" for s, which lower() turns into two characters or keeps.
     text_lowered = text.replace("İ", "I").lower().replace("ı", "i").replace("ſ", "s")
     return text_lowered if len(text_lowered) == len(text) else None
+
+
+def holds(folded: str, requirements: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether ``folded`` (a text's fold) meets every requirement: holds one of the words of
+    each (plain loops: this runs for every pattern on every sentence, and generator expressions
+    cost more than the test)."""
+    for words in requirements:
+        for w in words:
+            if w in folded:
+                break
+        else:
+            return False
+    return True
 
 
 def required_words(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
@@ -70,7 +83,7 @@ def required_word_sets(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
 def _best(options: list[tuple[str, ...]]) -> tuple[str, ...] | None:
     """Of several requirements (each alone is necessary), the most selective: the one whose
     shortest alternative is longest."""
-    options = [o for o in options if o and min(map(len, o)) >= _MIN_LITERAL]
+    options = [o for o in options if o and min(map(len, o)) >= MIN_LITERAL]
     return max(options, key=lambda o: (min(map(len, o)), -len(o)), default=None)
 
 
@@ -90,7 +103,7 @@ def _branch_options(alternatives: list[list]) -> list[tuple[str, ...]]:
     combinations; none when an alternative requires nothing."""
     per_alternative = []
     for alternative in alternatives:
-        usable = [o for o in _options(alternative) if o and min(map(len, o)) >= _MIN_LITERAL]
+        usable = [o for o in _options(alternative) if o and min(map(len, o)) >= MIN_LITERAL]
         if not usable:
             return []
         best = _best(usable)

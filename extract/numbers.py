@@ -177,9 +177,9 @@ _LONE_NUMBER_WORDS = ("mười", "trăm")
 # Where a word number that can be a figure may begin, in the lower-cased text (see
 # _word_led_matches): two number words, or one of the lone ones. Most number words in a text
 # stand alone ("năm 2020"), and trying the whole pattern at each of them was for nothing.
+_NUMBER_WORD = f"(?:{_word_tree(list(_WORD_TOKENS))})"
 _NUMBER_PHRASE_START = re.compile(
-    f"(?:{_word_tree(list(_WORD_TOKENS))})"
-    f"(?:{'|'.join(f'(?<={w})' for w in _LONE_NUMBER_WORDS)}|\\s+(?:{_word_tree(list(_WORD_TOKENS))}))"
+    _NUMBER_WORD + f"(?:{'|'.join(f'(?<={w})' for w in _LONE_NUMBER_WORDS)}|\\s+{_NUMBER_WORD})"
 )
 # Vague quantities are not values: "hàng trăm", "hàng nghìn", "vài chục", "mấy trăm".
 _VAGUE_BEFORE = re.compile(r"(?:hàng|vài|mấy|dăm|nhiều|một vài)\s*$", re.IGNORECASE)
@@ -292,20 +292,20 @@ def parse_number_words(words: list[str]) -> Decimal | None:
     return value if value > 0 else None
 
 
-def masked_spans(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for m in _mask_matches(text)]
+def masked_spans(text: str, lowered: str | None) -> list[tuple[int, int]]:
+    """The spans of ``text`` that hold no figure; ``lowered`` is literals.lowered(text)."""
+    spans = [m.span() for m in _mask_matches(text, lowered)]
     for m in _YEAR_RE.finditer(text):
         if not _COUNT_NOUN_AFTER.match(text, m.end()):
             spans.append(m.span())
     return spans
 
 
-def _mask_matches(text: str) -> Iterator[re.Match[str]]:
+def _mask_matches(text: str, lowered: str | None) -> Iterator[re.Match[str]]:
     """What _MASK_RE.finditer(text) yields, found faster: digit masks by their own search, word
     masks only where the lower-cased text holds one of their words. A digit mask and a word mask
     never begin at the same place (their first characters differ), so taking the earlier of the
     two next matches, and searching again past it, is what the one alternation does."""
-    lowered = literals.lowered(text)
     if lowered is None:
         yield from _MASK_RE.finditer(text)
         return
@@ -398,7 +398,8 @@ _COMPOUND_PART = re.compile(rf"\s+({_DIGITS})\s*({_SCALE_WORD})", re.IGNORECASE)
 
 def find_numbers(text: str) -> list[NumberMention]:
     """Every figure in `text` that is not a date, time, year, code, phone number, age or ordinal."""
-    mask_set = _SpanSet(masked_spans(text))
+    lowered = literals.lowered(text)  # the masks and the word numbers look for words in it
+    mask_set = _SpanSet(masked_spans(text, lowered))
     found: list[NumberMention] = []
     taken_until = -1
     for m in _NUMBER_RE.finditer(text):
@@ -433,15 +434,16 @@ def find_numbers(text: str) -> list[NumberMention]:
             )
         )
         taken_until = end
-    found.extend(_find_word_numbers(text, mask_set, found))
+    found.extend(_find_word_numbers(text, lowered, mask_set, found))
     found.sort(key=lambda n: n.start)
     return found
 
 
-def _find_word_numbers(text: str, mask_set: _SpanSet, digit_numbers: list[NumberMention]) -> list[NumberMention]:
+def _find_word_numbers(
+    text: str, lowered: str | None, mask_set: _SpanSet, digit_numbers: list[NumberMention]
+) -> list[NumberMention]:
     found = []
     taken = _SpanSet([(n.start, n.end) for n in digit_numbers])
-    lowered = literals.lowered(text)
     matches = (
         _WORD_NUMBER_RE.finditer(text) if lowered is None
         else _word_led_matches(_WORD_NUMBER_RE, _NUMBER_PHRASE_START, text, lowered)

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from datetime import date
 
-from extract.literals import fold, required_word_sets
+from extract.literals import fold, holds, required_word_sets
 
 _STEMS = {"canh": 0, "tân": 1, "nhâm": 2, "quý": 3, "giáp": 4, "ất": 5, "bính": 6, "đinh": 7, "mậu": 8, "kỷ": 9, "kỉ": 9}
 _BRANCHES = {
@@ -101,18 +101,6 @@ _GATED, _GATED_DIGITLESS = _gated(_PATTERNS), _gated(_DIGITLESS_PATTERNS)
 # Half the patterns need a year ("19"/"20"): a sentence with digits but no year is read by the rest.
 _YEAR_DIGITS = ("19", "20")
 _GATED_YEARLESS = [(kind, p, needs) for kind, p, needs in _GATED if _YEAR_DIGITS not in needs]
-
-
-def _holds(folded: str, needs: tuple[tuple[str, ...], ...]) -> bool:
-    """Whether the folded sentence holds one of the words of each need (plain loops: this runs
-    for every pattern on every sentence, and generator expressions cost more than the test)."""
-    for words in needs:
-        for w in words:
-            if w in folded:
-                break
-        else:
-            return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -297,7 +285,7 @@ def time_expressions(sentence: str, published: date | None, ref_year: int | None
     else:
         patterns = _GATED_YEARLESS
     for kind, pattern, needs in patterns:
-        if not _holds(folded, needs):
+        if not holds(folded, needs):
             continue
         for m in pattern.finditer(sentence):
             if taken.overlaps(m.start(), m.end()):
